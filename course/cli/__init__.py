@@ -1,0 +1,31 @@
+"""The ``odp`` command. Each verb is one module in this package with one click command."""
+
+from __future__ import annotations
+
+import click
+
+from course import __version__
+from course.cli import catalogue, serve, validate
+from course.exceptions import CourseError
+
+
+class Group(click.Group):
+    """Shows a CourseError as a plain message and exit 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CourseError as exc:
+            click.echo(f"odp: {exc}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="odp")
+def main() -> None:
+    """Operational Delivery Profession course tools: content, grading, the course app."""
+
+
+for module in (validate, catalogue, serve):
+    main.add_command(module.command)
+

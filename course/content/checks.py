@@ -1,0 +1,136 @@
+"""Rules that span fields or files. Each yields Problems located at the field concerned."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterator, Sequence
+
+from course.content.model import ItemBank, Question, Scenario, Unit
+from course.content.problems import Loc, Problem, format_loc, line_of
+from course.content.loader import Loaded
+
+
+class Reporter:
+    """Builds Problems for one file, looking up the line of each location."""
+
+    def __init__(self, loaded: Loaded) -> None:
+        self.loaded = loaded
+
+    def __call__(self, loc: Loc, message: str) -> Problem:
+        return Problem(self.loaded.file, format_loc(loc), message, line_of(self.loaded.root, loc))
+
+
+def duplicates(ids: Sequence[str]) -> list[str]:
+    return [i for i, n in Counter(ids).items() if n > 1]
+
+
+def check_question(q: Question, loc: list, report: Reporter, *, formative: bool) -> Iterator[Problem]:
+    if q.is_choice:
+        ids = [o.id for o in q.options]
+        if len(q.options) < 2:
+            yield report([*loc, "options"], "at least 2 are required for a choice question")
+        for dup in duplicates(ids):
+            yield report([*loc, "options"], f"duplicate option id {dup!r}")
+        if not q.correct:
+            yield report([*loc, "correct"], "is required: name the correct option(s)")
+        for i, cid in enumerate(q.correct):
+            if cid not in ids:
+                yield report(
+                    [*loc, "correct"],
+                    f"correct option {cid!r} does not exist; the options are {', '.join(ids)}",
+                )
+        if q.type in ("single", "true_false") and len(q.correct) > 1:
+            yield report([*loc, "correct"], f"a {q.type} question has exactly one correct option")
+        if q.type == "true_false" and sorted(ids) != ["false", "true"]:
+            yield report([*loc, "options"], "a true_false question has options with ids 'true' and 'false'")
+        if formative:
+            for i, opt in enumerate(q.options):
+                if opt.id in q.correct:
+                    continue
+                if not opt.feedback:
+                    yield report([*loc, "options", i, "feedback"], "is required on a wrong option")
+                if not opt.misconception:
+                    yield report(
+                        [*loc, "options", i, "misconception"],
+                        "is required on a wrong option: name the mistaken belief it targets",
+                    )
+    elif q.type == "numeric" and q.answer is None:
+        yield report([*loc, "answer"], "is required for a numeric question")
+    elif q.type == "text" and not q.accept:
+        yield report([*loc, "accept"], "is required for a text question: list the accepted answers")
+
+
+def check_scenario(s: Scenario, loc: list, report: Reporter) -> Iterator[Problem]:
+    ids = [step.id for step in s.steps]
+    for dup in duplicates(ids):
+        yield report([*loc, "steps"], f"duplicate step id {dup!r}")
+    if s.start not in ids:
+        yield report([*loc, "start"], f"step {s.start!r} does not exist")
+    for i, step in enumerate(s.steps):
+        here = [*loc, "steps", i]
+        if step.choices and step.outcome:
+            yield report(here, "a step has either choices or an outcome (an ending), not both")
+        if not step.choices and not step.outcome:
+            yield report(here, "a step needs choices, or an outcome if it ends the scenario")
+        for j, choice in enumerate(step.choices):
+            if choice.next not in ids:
+                yield report(
+                    [*here, "choices", j, "next"], f"links to step {choice.next!r}, which does not exist"
+                )
+    # Every step should be reachable from the start, or the author has lost a branch.
+    links = {step.id: [c.next for c in step.choices] for step in s.steps}
+    seen, todo = set(), [s.start]
+    while todo:
+        sid = todo.pop()
+        if sid in seen or sid not in links:
+            continue
+        seen.add(sid)
+        todo.extend(links[sid])
+    for i, step in enumerate(s.steps):
+        if s.start in ids and step.id not in seen:
+            yield report([*loc, "steps", i], f"step {step.id!r} cannot be reached from the start")
+    if not any(step.outcome for step in s.steps):
+        yield report([*loc, "steps"], "no step ends the scenario: give at least one step an outcome")
+
+
+def check_unit(unit: Unit, loaded: Loaded) -> Iterator[Problem]:
+    report = Reporter(loaded)
+    for dup in duplicates([e.id for e in unit.elements]):
+        yield report(["elements"], f"duplicate element id {dup!r}")
+    qids = [q.id for e in unit.elements for q in e.questions]
+    for dup in duplicates(qids):
+        yield report(["elements"], f"duplicate question id {dup!r}")
+    sids = [s.id for e in unit.elements for s in e.scenarios]
+    for dup in duplicates(sids):
+        yield report(["elements"], f"duplicate scenario id {dup!r}")
+    for dup in duplicates([a.id for a in unit.activities]):
+        yield report(["activities"], f"duplicate activity id {dup!r}")
+    for i, element in enumerate(unit.elements):
+        for j, q in enumerate(element.questions):
+            yield from check_question(q, ["elements", i, "questions", j], report, formative=True)
+        for j, s in enumerate(element.scenarios):
+            yield from check_scenario(s, ["elements", i, "scenarios", j], report)
+    if unit.assessment == "assignment" and unit.assignment is None:
+        yield report(["assignment"], "is required for a unit assessed by assignment")
+    if unit.assignment:
+        for dup in duplicates([t.id for t in unit.assignment.tasks]):
+            yield report(["assignment", "tasks"], f"duplicate task id {dup!r}")
+        for i, task in enumerate(unit.assignment.tasks):
+            if task.min_words > task.max_words:
+                yield report(["assignment", "tasks", i, "min_words"], "is more than max_words")
+            for dup in duplicates([c.id for c in task.criteria]):
+                yield report(["assignment", "tasks", i, "criteria"], f"duplicate criterion id {dup!r}")
+
+
+def check_bank(bank: ItemBank, loaded: Loaded) -> Iterator[Problem]:
+    report = Reporter(loaded)
+    for dup in duplicates([q.id for q in bank.items]):
+        yield report(["items"], f"duplicate item id {dup!r}")
+    need = 3 * bank.items_per_test
+    if len(bank.items) < need:
+        yield report(
+            ["items"],
+            f"at least {need} are required (3 times items_per_test, so resits see different items)",
+        )
+    for i, q in enumerate(bank.items):
+        yield from check_question(q, ["items", i], report, formative=False)

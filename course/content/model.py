@@ -1,0 +1,194 @@
+"""The content model: what a subject expert writes in YAML, as typed records.
+
+Shapes and types live here (pydantic checks them); rules that span several fields or files
+(a correct option that exists, scenario links, duplicate ids) live in ``checks.py`` so each
+fault can be reported at the exact field it concerns.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Level = Literal[2, 3, 4, 5, 6, 7]
+Assessment = Literal["online_test", "assignment", "project"]
+QuestionType = Literal["single", "multiple", "true_false", "numeric", "text"]
+
+
+class Strict(BaseModel):
+    """Unknown fields are errors: a misspelt field name must not be silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# -- questions --------------------------------------------------------------------------------
+
+
+class Option(Strict):
+    id: Id
+    text: Text
+    feedback: Text | None = Field(None, description="Shown after the learner picks this option.")
+    misconception: Text | None = Field(
+        None, description="The mistaken belief a learner who picks this wrong option holds."
+    )
+
+
+class Question(Strict):
+    id: Id
+    type: QuestionType
+    prompt: Text
+    options: list[Option] = []
+    correct: list[Id] = Field(
+        default_factory=list, description="Ids of the correct options (choice questions)."
+    )
+    answer: float | None = Field(None, description="The right number (numeric questions).")
+    tolerance: float = Field(0.0, ge=0, description="Accepted distance from `answer`.")
+    accept: list[Text] = Field(
+        default_factory=list, description="Accepted answers, case-insensitive (text questions)."
+    )
+    hint: Text | None = None
+    explanation: Text | None = Field(None, description="Why the right answer is right.")
+
+    @field_validator("correct", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        # Authors write `correct: b` for single choice; store a list either way.
+        return [value] if isinstance(value, str) else value
+
+    @property
+    def is_choice(self) -> bool:
+        return self.type in ("single", "multiple", "true_false")
+
+
+# -- scenarios --------------------------------------------------------------------------------
+
+
+class Choice(Strict):
+    text: Text
+    consequence: Text = Field(description="What happens next because of this choice.")
+    next: Id = Field(description="Id of the step this choice leads to.")
+    quality: Literal["best", "acceptable", "poor"]
+
+
+class Step(Strict):
+    id: Id
+    situation: Text
+    choices: list[Choice] = []
+    outcome: Text | None = Field(None, description="Set on ending steps only: the summary shown.")
+
+
+class Scenario(Strict):
+    id: Id
+    title: Text
+    setting: Text = Field(description="The real service it happens in, e.g. HM Passport Office.")
+    start: Id
+    steps: list[Step] = Field(min_length=2)
+
+
+# -- activities and assignments ----------------------------------------------------------------
+
+
+class Activity(Strict):
+    id: Id
+    type: Literal["cpd_log", "reflection", "checklist"]
+    title: Text
+    prompt: Text
+    items: list[Text] = Field(default_factory=list, description="Checklist items.")
+
+
+class Criterion(Strict):
+    id: Id
+    text: Text = Field(description="What the learner must show.")
+    meets: Text = Field(description="What an answer that meets it looks like.")
+    marks: int = Field(1, ge=1)
+
+
+class Task(Strict):
+    id: Id
+    title: Text
+    brief: Text
+    min_words: int = Field(ge=0)
+    max_words: int = Field(gt=0)
+    criteria: list[Criterion] = Field(min_length=1)
+
+
+class Assignment(Strict):
+    tasks: list[Task] = Field(min_length=1)
+    pass_rule: Literal["all_criteria_met", "pass_mark"] = "all_criteria_met"
+
+
+# -- units and qualifications -------------------------------------------------------------------
+
+
+class Element(Strict):
+    id: Id
+    title: Text
+    synopsis: Text
+    key_concepts: list[Text] = Field(min_length=1)
+    exam_tips: list[Text] = Field(min_length=1)
+    misconceptions: list[Text] = Field(min_length=1)
+    marking_points: list[Text] = Field(min_length=2)
+    questions: list[Question] = []
+    scenarios: list[Scenario] = []
+
+
+class Unit(Strict):
+    id: Id
+    code: Text
+    title: Text
+    level: Level
+    qualification: Id
+    assessment: Assessment
+    learning_outcomes: list[Text] = Field(min_length=1)
+    elements: list[Element] = Field(min_length=1)
+    activities: list[Activity] = []
+    assignment: Assignment | None = None
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+
+class ItemBank(Strict):
+    """A unit's summative item bank. It holds the answer keys, so it lives in
+    ``autograder/banks/`` and is never copied into anything a learner receives."""
+
+    unit: Id
+    items_per_test: int = Field(ge=1)
+    items: list[Question] = Field(min_length=1)
+
+
+class UnitRef(Strict):
+    """A unit as the catalogue lists it; ``path`` is set once the unit has content."""
+
+    code: Text
+    title: Text
+    assessment: Assessment
+    path: str | None = Field(None, description="Folder of the unit, relative to the content root.")
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+
+class Qualification(Strict):
+    id: Id
+    title: Text
+    level: Level
+    awarding_body: Text
+    family: Text | None = None
+    credits: int | None = Field(None, ge=1)
+    guided_learning_hours: int | None = Field(None, ge=1)
+    total_qualification_time: int | None = Field(None, ge=1)
+    pass_mark: float = Field(0.7, gt=0, le=1, description="Share of test items needed to pass.")
+    note: Text | None = Field(None, description="Where a fact could not be confirmed, say so here.")
+    units: list[UnitRef] = []
+
+
+class Catalogue(Strict):
+    qualifications: list[Qualification] = Field(min_length=1)

@@ -1,0 +1,189 @@
+"""The whole content tree: the catalogue, every unit folder and every summative item bank.
+
+Layout (relative to the content root):
+
+    catalogue.yaml                      qualifications and the units they list
+    level2/<unit-id>/unit.yaml          a unit's content (formative questions, scenarios, ...)
+    level2/<unit-id>/<unit-id>.ipynb    the unit's notebook (thin: it calls course.*)
+    autograder/banks/<unit-id>.yaml     the unit's summative item bank, with the answer keys
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from course.config import CATALOGUE_FILE
+from course.content import checks
+from course.content.loader import load
+from course.content.model import Catalogue, ItemBank, Qualification, Unit, UnitRef
+from course.content.problems import Problem, relative
+from course.exceptions import ContentError
+
+UNIT_FILE = "unit.yaml"
+BANKS_DIR = Path("autograder") / "banks"
+LEVEL_DIRS = ("level2", "level3", "level4", "level5", "level6", "level7")
+
+
+@dataclass
+class UnitEntry:
+    """A catalogue unit, with its content where it has some."""
+
+    qualification: Qualification
+    ref: UnitRef
+    unit: Unit | None = None
+    folder: Path | None = None
+
+    @property
+    def notebook(self) -> Path | None:
+        if self.folder is None or self.unit is None:
+            return None
+        path = self.folder / f"{self.unit.id}.ipynb"
+        return path if path.is_file() else None
+
+    @property
+    def status(self) -> str:
+        return "available" if self.notebook else "planned"
+
+
+@dataclass
+class CourseContent:
+    root: Path
+    catalogue: Catalogue | None
+    entries: list[UnitEntry] = field(default_factory=list)
+    banks: dict[str, ItemBank] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def units(self) -> dict[str, Unit]:
+        return {e.unit.id: e.unit for e in self.entries if e.unit}
+
+    def entry(self, unit_id: str) -> UnitEntry:
+        for e in self.entries:
+            if e.unit and e.unit.id == unit_id:
+                return e
+        raise KeyError(f"no unit with id {unit_id!r} in the catalogue")
+
+    def qualification(self, qual_id: str) -> Qualification:
+        assert self.catalogue is not None
+        for q in self.catalogue.qualifications:
+            if q.id == qual_id:
+                return q
+        raise KeyError(f"no qualification with id {qual_id!r}")
+
+
+def load_course(root: Path) -> CourseContent:
+    """Load everything, collecting problems rather than stopping at the first."""
+    root = root.resolve()
+    catalogue, cat_loaded, problems = load(Catalogue, root / CATALOGUE_FILE, root)
+    course = CourseContent(root, catalogue, problems=problems)
+    if catalogue is None:
+        return course
+    report = checks.Reporter(cat_loaded)
+    qids = [q.id for q in catalogue.qualifications]
+    for dup in checks.duplicates(qids):
+        problems.append(report(["qualifications"], f"duplicate qualification id {dup!r}"))
+
+    claimed: set[Path] = set()
+    for qi, qual in enumerate(catalogue.qualifications):
+        for dup in checks.duplicates([u.code for u in qual.units]):
+            problems.append(report(["qualifications", qi, "units"], f"duplicate unit code {dup!r}"))
+        for ui, ref in enumerate(qual.units):
+            entry = UnitEntry(qual, ref)
+            course.entries.append(entry)
+            if ref.path is None:
+                continue
+            loc = ["qualifications", qi, "units", ui, "path"]
+            folder = (root / ref.path).resolve()
+            if not (folder / UNIT_FILE).is_file():
+                problems.append(report(loc, f"{ref.path}/{UNIT_FILE} does not exist"))
+                continue
+            claimed.add(folder)
+            entry.folder = folder
+            unit, loaded, unit_problems = load(Unit, folder / UNIT_FILE, root)
+            problems.extend(unit_problems)
+            if unit is None:
+                continue
+            entry.unit = unit
+            problems.extend(checks.check_unit(unit, loaded))
+            problems.extend(_match_catalogue(unit, loaded, qual, ref, folder))
+            problems.extend(_check_notebook(entry, root))
+
+    ids = [e.unit.id for e in course.entries if e.unit]
+    for dup in checks.duplicates(ids):
+        problems.append(report(["qualifications"], f"unit id {dup!r} is used by more than one unit"))
+    problems.extend(_orphans(root, claimed))
+    _load_banks(course)
+    return course
+
+
+def require_course(root: Path) -> CourseContent:
+    """Load everything and raise ContentError if any of it is wrong."""
+    course = load_course(root)
+    if course.problems:
+        raise ContentError(course.problems)
+    return course
+
+
+def _match_catalogue(unit: Unit, loaded, qual: Qualification, ref: UnitRef, folder: Path):
+    report = checks.Reporter(loaded)
+    if unit.id != folder.name:
+        yield report(["id"], f"must match its folder name {folder.name!r}")
+    if unit.qualification != qual.id:
+        yield report(["qualification"], f"is {unit.qualification!r} but the catalogue lists this unit under {qual.id!r}")
+    if unit.level != qual.level:
+        yield report(["level"], f"is {unit.level} but qualification {qual.id!r} is level {qual.level}")
+    for name in ("code", "title", "assessment"):
+        if getattr(unit, name) != getattr(ref, name):
+            yield report([name], f"is {getattr(unit, name)!r} but catalogue.yaml says {getattr(ref, name)!r}")
+
+
+def _check_notebook(entry: UnitEntry, root: Path):
+    path = entry.folder / f"{entry.unit.id}.ipynb"
+    if not path.exists():
+        return
+    name = relative(path, root)
+    try:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+    except Exception as exc:  # nbformat raises several unrelated types for a corrupt file
+        yield Problem(name, "", f"is not a valid notebook: {str(exc).splitlines()[0][:200]}")
+        return
+    if any(c.get("outputs") or c.get("execution_count") for c in nb.cells if c.cell_type == "code"):
+        yield Problem(name, "", "has outputs: clear them before committing (Kernel > Restart and Clear)")
+
+
+def _orphans(root: Path, claimed: set[Path]):
+    for level in LEVEL_DIRS:
+        for unit_file in sorted((root / level).glob(f"*/{UNIT_FILE}")):
+            if unit_file.parent.resolve() not in claimed:
+                yield Problem(
+                    relative(unit_file, root), "",
+                    "is not listed in catalogue.yaml: add its folder as a unit's path",
+                )
+
+
+def _load_banks(course: CourseContent) -> None:
+    units = course.units
+    for path in sorted((course.root / BANKS_DIR).glob("*.yaml")):
+        bank, loaded, problems = load(ItemBank, path, course.root)
+        course.problems.extend(problems)
+        if bank is None:
+            continue
+        report = checks.Reporter(loaded)
+        if path.stem != bank.unit:
+            course.problems.append(report(["unit"], f"must match the file name {path.stem!r}"))
+        if bank.unit not in units:
+            course.problems.append(report(["unit"], f"unit {bank.unit!r} is not in the catalogue"))
+        course.problems.extend(checks.check_bank(bank, loaded))
+        course.banks[bank.unit] = bank
+    for uid, unit in units.items():
+        if unit.assessment == "online_test" and uid not in course.banks:
+            entry = course.entry(uid)
+            if entry.notebook:
+                course.problems.append(Problem(
+                    (BANKS_DIR / f"{uid}.yaml").as_posix(), "",
+                    "is missing: a unit assessed by online test needs a summative item bank",
+                ))
