@@ -27,5 +27,21 @@ class RecordError(CourseError):
     """A learner's response record could not be read or trusted."""
 
 
+class RecordMissingError(RecordError):
+    """There is no response record where one was expected."""
+
+
+class RecordDamagedError(RecordError):
+    """The record file is not a well-formed record (bad JSON, bytes or fields)."""
+
+
+class RecordVersionError(RecordError):
+    """The record was written in a format version this software does not read."""
+
+
+class RecordOwnerError(RecordError):
+    """The record belongs to a different learner or unit."""
+
+
 class ServeError(CourseError):
     """The course app could not be started."""

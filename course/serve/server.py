@@ -1,17 +1,19 @@
-"""Starting Voila over a learner's working folder, with bounded, culled kernels."""
+"""Starting Voila over a learner's working folder, with the course template and culled kernels."""
 
 from __future__ import annotations
 
 import os
-import shutil
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 from course.config import Settings
 from course.content import require_course
-from course.exceptions import ServeError
+from course.record.keys import learner_key
 from course.serve import workspace
+
+SHARE = Path(__file__).resolve().parent.parent / "share" / "jupyter"
 
 
 def voila_args(settings: Settings, folder: Path) -> list[str]:
@@ -20,6 +22,7 @@ def voila_args(settings: Settings, folder: Path) -> list[str]:
         "--no-browser",
         f"--port={settings.port}",
         f"--Voila.ip={settings.host}",
+        "--template=odp",
         # Idle kernels are reaped so abandoned tabs cannot pile up (Voila #617).
         "--MappingKernelManager.cull_idle_timeout=900",
         "--MappingKernelManager.cull_interval=60",
@@ -28,25 +31,32 @@ def voila_args(settings: Settings, folder: Path) -> list[str]:
     ]
 
 
+def course_secret(data_path: Path) -> bytes:
+    """The course's record-sealing secret, made once and kept in the data folder (mode 0600)."""
+    path = data_path / "course-secret.key"
+    if not path.exists():
+        data_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return bytes.fromhex(path.read_text().strip())
+
+
+def voila_env(settings: Settings) -> dict[str, str]:
+    key = learner_key(course_secret(settings.data_path), settings.learner)
+    jupyter_path = os.pathsep.join(p for p in (str(SHARE), os.environ.get("JUPYTER_PATH", "")) if p)
+    return dict(os.environ, JUPYTER_PATH=jupyter_path, ODP_CONTENT_ROOT=str(settings.content_root),
+                ODP_DATA_DIR=str(settings.data_path), ODP_LEARNER=settings.learner,
+                ODP_RECORD_KEY=key.hex())
+
+
 def run(settings: Settings) -> None:
     course = require_course(settings.content_root)
     folder = workspace.prepare(course, settings.data_path, settings.learner)
-    env = dict(os.environ, ODP_CONTENT_ROOT=str(settings.content_root),
-               ODP_DATA_DIR=str(settings.data_path), ODP_LEARNER=settings.learner)
-    if shutil.which("voila") is None and not _has_voila():
-        raise ServeError("Voila is not installed: run `pip install odp-course`")
     url = f"http://{settings.host}:{settings.port}/voila/render/{workspace.HOME}"
     print(f"Course for {settings.learner}: open {url}", flush=True)
     print("Press Ctrl+C to stop.", flush=True)
     try:
-        subprocess.run(voila_args(settings, folder), env=env, check=False)
+        subprocess.run(voila_args(settings, folder), env=voila_env(settings), check=False)
     except KeyboardInterrupt:
         pass
-
-
-def _has_voila() -> bool:
-    try:
-        import voila  # noqa: F401
-    except ImportError:
-        return False
-    return True

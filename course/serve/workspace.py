@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 from course.content import CourseContent
+from course.exam import write_public_items
 
 APPS = Path(__file__).resolve().parent.parent / "apps"
 HOME = "home.ipynb"
@@ -36,4 +37,7 @@ def prepare(course: CourseContent, data_path: Path, learner: str) -> Path:
         for src in entry.folder.iterdir():
             if src.is_file() and src.suffix in RELEASED_SUFFIXES:
                 shutil.copyfile(src, target / src.name)
+        bank = course.banks.get(entry.unit.id)
+        if bank is not None:
+            write_public_items(bank, target)  # the test's items, without the keys
     return folder

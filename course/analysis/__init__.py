@@ -1,0 +1,46 @@
+"""The analysis toolkit for the Level 7 strategic management project.
+
+One concern per module; everything a notebook needs is importable from here:
+
+- :mod:`~course.analysis.queueing`     Erlang C staffing (``erlang_c``, ``agents_for_service_level``)
+- :mod:`~course.analysis.finance`      ``npv``, ``payback_period``, ``compare_investments`` (Green Book 3.5%)
+- :mod:`~course.analysis.spc`          ``xmr`` and ``p_chart`` control charts, with
+  :mod:`~course.analysis.runrules` (Western Electric rules 1-4)
+- :mod:`~course.analysis.kpi`          ``kpi_over_time``: a KPI by week or month against its target
+- :mod:`~course.analysis.seasonality`  ``decompose``: trend and seasonality (STL)
+- :mod:`~course.analysis.pareto`       ``pareto``: the vital few causes
+- :mod:`~course.analysis.forecast`     ``forecast``: Holt-Winters with prediction intervals
+- :mod:`~course.analysis.options`      ``score_options``: weighted criteria matrix
+- :mod:`~course.analysis.benchmark`    ``benchmark``: one measure across teams or sites
+- :mod:`~course.analysis.display`      ``Chart`` (figure + caption), ``show`` (accessible <figure>)
+- :mod:`~course.analysis.report`       ``export_report``: the notebook as HTML without code
+
+Every ``*_chart`` function returns a :class:`Chart` whose caption states the finding in words.
+
+Example:
+    >>> from course.analysis import npv
+    >>> round(npv([-100, 60, 60]), 2)
+    13.98
+"""
+
+from course.analysis.benchmark import Benchmark, benchmark, benchmark_chart
+from course.analysis.display import Chart, HtmlResult, figure_html, show
+from course.analysis.errors import AnalysisError
+from course.analysis.finance import GREEN_BOOK_RATE, InvestmentComparison, compare_investments, npv, payback_period
+from course.analysis.forecast import Forecast, forecast, forecast_chart
+from course.analysis.kpi import KpiResult, kpi_chart, kpi_over_time
+from course.analysis.options import OptionsAppraisal, options_chart, score_options
+from course.analysis.pareto import ParetoResult, pareto, pareto_chart
+from course.analysis.queueing import ErlangCResult, agents_for_service_level, erlang_b, erlang_c
+from course.analysis.runrules import RULES, Signal, find_signals
+from course.analysis.seasonality import Decomposition, decompose, decomposition_chart
+from course.analysis.spc import PChartResult, XmRResult, control_chart, p_chart, xmr
+
+__all__ = [
+    "AnalysisError", "Benchmark", "Chart", "Decomposition", "ErlangCResult", "Forecast", "GREEN_BOOK_RATE",
+    "HtmlResult", "InvestmentComparison", "KpiResult", "OptionsAppraisal", "PChartResult", "ParetoResult",
+    "RULES", "Signal", "XmRResult", "agents_for_service_level", "benchmark", "benchmark_chart",
+    "compare_investments", "control_chart", "decompose", "decomposition_chart", "erlang_b", "erlang_c",
+    "figure_html", "find_signals", "forecast", "forecast_chart", "kpi_chart", "kpi_over_time", "npv",
+    "options_chart", "p_chart", "pareto", "pareto_chart", "payback_period", "score_options", "show", "xmr",
+]

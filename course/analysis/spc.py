@@ -1,0 +1,190 @@
+"""Statistical process control: XmR (individuals) charts and p-charts.
+
+An XmR chart asks whether a measure (weekly recoveries, days to process) is stable or shows
+special-cause variation. Limits are centre ± 2.66 × the average moving range (2.66 = 3 / 1.128,
+so the limits sit at about 3 sigma). A p-chart does the same for a proportion (the share of
+cases late) when each point has its own sample size, so each point has its own limits.
+Signals use the Western Electric rules in :mod:`course.analysis.runrules`.
+
+Example:
+    >>> r = xmr([10, 12, 11, 13, 12, 11, 30])
+    >>> round(r.centre, 2), round(r.upper, 2)
+    (14.14, 25.67)
+    >>> [s.rule for s in r.signals]
+    [1]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from course.analysis import style
+from course.analysis.display import Chart, HtmlResult
+from course.analysis.errors import AnalysisError
+from course.analysis.runrules import RULES, Signal, find_signals
+
+XMR_FACTOR = 2.66  # 3 / d2, where d2 = 1.128 for moving ranges of two points
+D2 = 1.128
+
+
+def _series(values: Sequence[float] | pd.Series, name: str) -> tuple[np.ndarray, pd.Index]:
+    if isinstance(values, pd.Series):
+        index = values.index
+        arr = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    else:
+        try:
+            arr = np.asarray(list(values), dtype=float)
+        except (TypeError, ValueError):
+            raise AnalysisError(f"{name} must be numbers") from None
+        index = pd.RangeIndex(arr.size)
+    if arr.size < 3:
+        raise AnalysisError(f"{name} needs at least 3 points for a control chart (got {arr.size})")
+    if not np.isfinite(arr).all():
+        bad = int(np.flatnonzero(~np.isfinite(arr))[0])
+        raise AnalysisError(f"{name} has a missing or non-numeric value at position {bad}")
+    return arr, index
+
+
+def _signal_text(signals: list[Signal], labels: pd.Index) -> str:
+    if not signals:
+        return "no special-cause signals: the process looks stable (common-cause variation only)"
+    by_rule = {}
+    for s in signals:
+        by_rule.setdefault(s.rule, []).append(str(labels[s.position]))
+    parts = [f"rule {r} ({RULES[r]}) at {', '.join(p[:3])}{' and more' if len(p) > 3 else ''}"
+             for r, p in sorted(by_rule.items())]
+    return f"{len(signals)} special-cause signal(s): " + "; ".join(parts)
+
+
+@dataclass(frozen=True, eq=False)
+class XmRResult(HtmlResult):
+    """XmR (individuals) control chart"""
+
+    centre: float
+    lower: float
+    upper: float
+    average_moving_range: float
+    sigma: float
+    signals: list[Signal] = field(default_factory=list)
+    values: pd.Series = field(default_factory=pd.Series, repr=False)
+    rules: tuple[int, ...] = (1, 2, 3, 4)
+
+    @property
+    def signal_positions(self) -> list[int]:
+        return sorted({s.position for s in self.signals})
+
+    @property
+    def summary(self) -> str:
+        return (f"Centre {self.centre:,.4g}, limits {self.lower:,.4g} to {self.upper:,.4g}; "
+                + _signal_text(self.signals, self.values.index) + ".")
+
+
+def xmr(values: Sequence[float] | pd.Series, rules: tuple[int, ...] = (1, 2, 3, 4)) -> XmRResult:
+    """Individuals chart: centre = mean, limits = centre ± 2.66 × average moving range."""
+    arr, index = _series(values, "values")
+    mr_bar = float(np.mean(np.abs(np.diff(arr))))
+    centre = float(arr.mean())
+    sigma = mr_bar / D2
+    z = (arr - centre) / sigma if sigma > 0 else np.zeros_like(arr)
+    return XmRResult(
+        centre=centre, lower=centre - XMR_FACTOR * mr_bar, upper=centre + XMR_FACTOR * mr_bar,
+        average_moving_range=mr_bar, sigma=sigma, signals=find_signals(z, rules),
+        values=pd.Series(arr, index=index, name="value"), rules=tuple(rules),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class PChartResult(HtmlResult):
+    """p-chart for a proportion, with limits for each point"""
+
+    centre: float
+    signals: list[Signal]
+    table: pd.DataFrame  # proportion, sample_size, lower, upper for each point
+    rules: tuple[int, ...] = (1, 2, 3, 4)
+
+    @property
+    def lower(self) -> pd.Series:
+        return self.table["lower"]
+
+    @property
+    def upper(self) -> pd.Series:
+        return self.table["upper"]
+
+    @property
+    def signal_positions(self) -> list[int]:
+        return sorted({s.position for s in self.signals})
+
+    @property
+    def summary(self) -> str:
+        return f"Average proportion {self.centre:.2%}; " + _signal_text(self.signals, self.table.index) + "."
+
+
+def p_chart(
+    defectives: Sequence[int] | pd.Series, sample_sizes: Sequence[int] | pd.Series,
+    rules: tuple[int, ...] = (1, 2, 3, 4),
+) -> PChartResult:
+    """Limits p̄ ± 3·sqrt(p̄(1 - p̄)/nᵢ) for each point, clipped to 0 and 1.
+
+    ``defectives`` counts the items with the feature (e.g. late cases) out of ``sample_sizes``.
+    """
+    d, index = _series(defectives, "defectives")
+    n, _ = _series(sample_sizes, "sample_sizes")
+    if d.size != n.size:
+        raise AnalysisError(f"defectives has {d.size} points but sample_sizes has {n.size}: they must match")
+    if (n <= 0).any():
+        raise AnalysisError(f"sample size must be greater than zero (position {int(np.flatnonzero(n <= 0)[0])})")
+    if (d < 0).any() or (d > n).any():
+        bad = int(np.flatnonzero((d < 0) | (d > n))[0])
+        raise AnalysisError(f"defectives must be between 0 and the sample size (position {bad}: {d[bad]:g} of {n[bad]:g})")
+    p_bar = float(d.sum() / n.sum())
+    p = d / n
+    sigma = np.sqrt(p_bar * (1 - p_bar) / n)
+    z = np.divide(p - p_bar, sigma, out=np.zeros_like(p), where=sigma > 0)
+    table = pd.DataFrame({
+        "proportion": p, "sample_size": n,
+        "lower": np.clip(p_bar - 3 * sigma, 0, 1), "upper": np.clip(p_bar + 3 * sigma, 0, 1),
+    }, index=index)
+    return PChartResult(centre=p_bar, signals=find_signals(z, rules), table=table, rules=tuple(rules))
+
+
+def _label(x) -> str:
+    return x.strftime("%d %b %Y") if hasattr(x, "strftime") else str(x)
+
+
+def control_chart(result: XmRResult | PChartResult, title: str = "Control chart", ylabel: str = "") -> Chart:
+    """Plot an XmR or p-chart: values joined by a line, dashed limits, signals as labelled crosses."""
+    fig, (ax,) = style.new_figure()
+    if isinstance(result, XmRResult):
+        y, lower, upper = result.values, result.lower, result.upper
+        ax.axhline(upper, color=style.LIMIT, linestyle="--", label=f"Upper limit {upper:,.4g}")
+        ax.axhline(lower, color=style.LIMIT, linestyle="--", label=f"Lower limit {lower:,.4g}")
+        fmt = "{:,.4g}"
+    else:
+        y = result.table["proportion"]
+        ax.step(y.index, result.upper, where="mid", color=style.LIMIT, linestyle="--", label="Control limits")
+        ax.step(y.index, result.lower, where="mid", color=style.LIMIT, linestyle="--")
+        fmt = "{:.1%}"
+    x = y.index
+    ax.plot(x, y.to_numpy(), color=style.MAIN, marker="o", markersize=3, linestyle="-", label="Value")
+    ax.axhline(result.centre, color=style.TARGET, linestyle=":", label=f"Centre {fmt.format(result.centre)}")
+    pos = result.signal_positions
+    if pos:
+        ax.plot(x[pos], y.to_numpy()[pos], linestyle="none", marker="X", markersize=9,
+                color=style.ALERT, label="Special-cause signal")
+        for p in pos[:5]:
+            rules = ",".join(str(s.rule) for s in result.signals if s.position == p)
+            ax.annotate(f"rule {rules}", (x[p], y.to_numpy()[p]), textcoords="offset points",
+                        xytext=(4, 6), fontsize=8)
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="best", fontsize=8)
+    n = len(y)
+    finding = _signal_text(result.signals, pd.Index([_label(v) for v in x]))
+    caption = (f"{title}: {n} points, centre {fmt.format(result.centre)}"
+               + (f", limits {fmt.format(result.lower)} to {fmt.format(result.upper)}" if isinstance(result, XmRResult) else "")
+               + f"; {finding}.")
+    return Chart(fig, caption)

@@ -1,0 +1,97 @@
+"""Writing to the tracking store: the calls the rest of the system makes.
+
+Progress events come from learners' response records and results from the nbgrader
+gradebook. Both may be replayed (a record re-read, a gradebook re-synced), so both are
+idempotent: the same event recorded twice is stored once, and a result for an attempt that is
+already stored replaces it (an assessor may regrade). The caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from course.tracking.errors import TrackingError
+from course.tracking.models import EVENT_KINDS, Learner, ProgressEvent, Result
+
+
+def record_event(session: Session, learner_id: str, unit_id: str, kind: str, at: datetime,
+                 detail: dict[str, Any] | None = None) -> bool:
+    """Store that ``learner_id`` did ``kind`` in ``unit_id`` at ``at``.
+
+    Returns True if the event was new, False if exactly this event (learner, unit, kind,
+    time) was already stored; ``detail`` of a repeat is ignored.
+    """
+    if kind not in EVENT_KINDS:
+        raise TrackingError(f"unknown event kind {kind!r}: use one of {', '.join(EVENT_KINDS)}")
+    _require_learner(session, learner_id)
+    row = dict(learner_id=learner_id, unit_id=unit_id, kind=kind, at=utc_naive(at),
+               detail=detail)
+    key = ("learner_id", "at", "unit_id", "kind")
+    insert = _dialect_insert(session)
+    if insert is not None:
+        stmt = insert(ProgressEvent).values(**row).on_conflict_do_nothing(index_elements=key)
+        return session.execute(stmt).rowcount == 1
+    # Other databases: look first (fine for a single writer per learner).
+    found = session.scalar(select(ProgressEvent.id).filter_by(**{k: row[k] for k in key}))
+    if found is None:
+        session.add(ProgressEvent(**row))
+        session.flush()
+    return found is None
+
+
+def record_result(session: Session, learner_id: str, unit_id: str, attempt: int,
+                  score: float, max_score: float, passed: bool, graded_at: datetime,
+                  qualification_id: str | None = None) -> None:
+    """Store the grade of attempt ``attempt`` (1 = first try) at ``unit_id``.
+
+    Recording the same learner, unit and attempt again replaces the stored grade.
+    ``qualification_id`` defaults to the qualification the learner is enrolled on.
+    """
+    learner = _require_learner(session, learner_id)
+    if attempt < 1:
+        raise TrackingError(f"attempt must be 1 or more, not {attempt}")
+    if not (max_score > 0 and 0 <= score <= max_score):
+        raise TrackingError(f"score {score} out of {max_score} is not a valid mark")
+    row = dict(learner_id=learner_id, unit_id=unit_id, attempt=attempt,
+               qualification_id=qualification_id or learner.qualification_id,
+               score=float(score), max_score=float(max_score), passed=bool(passed),
+               graded_at=utc_naive(graded_at))
+    key = ("learner_id", "unit_id", "attempt")
+    changes = {k: v for k, v in row.items() if k not in key}
+    insert = _dialect_insert(session)
+    if insert is not None:
+        stmt = insert(Result).values(**row)
+        session.execute(stmt.on_conflict_do_update(index_elements=key, set_=changes))
+        return
+    found = session.scalar(select(Result).filter_by(**{k: row[k] for k in key}))
+    if found is None:
+        session.add(Result(**row))
+    else:
+        for name, value in changes.items():
+            setattr(found, name, value)
+    session.flush()
+
+
+def utc_naive(at: datetime) -> datetime:
+    """Timestamps are stored as naive UTC; aware ones are converted, naive ones taken as UTC."""
+    if at.tzinfo is None:
+        return at
+    return at.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _require_learner(session: Session, learner_id: str) -> Learner:
+    learner = session.get(Learner, learner_id)
+    if learner is None:
+        raise TrackingError(f"no learner with id {learner_id!r} in the tracking store")
+    return learner
+
+
+def _dialect_insert(session: Session):
+    # Both have INSERT ... ON CONFLICT; anything else falls back to look-then-write.
+    return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(
+        session.get_bind().dialect.name)

@@ -1,0 +1,1 @@
+"""Alembic revisions of the tracking store, oldest first."""

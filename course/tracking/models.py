@@ -1,0 +1,117 @@
+"""The tracking store's tables as SQLAlchemy 2.0 typed models.
+
+One row in ``learners`` is one person on one qualification programme, from commencement to
+completion. Line managers are referred to by person id only (``line_manager_id``): a manager
+need not be a learner, so it is not a foreign key. Qualification and unit ids come from
+``catalogue.yaml``; the catalogue lives in YAML, not here, so they are plain strings.
+
+Timestamps are naive UTC (SQLite has no time zones); :mod:`course.tracking.ingest` converts.
+The schema is changed only through Alembic revisions in ``migrations/versions``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer,
+    MetaData, String, UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+STATUSES = ("on_programme", "completed", "withdrawn")
+EVENT_KINDS = ("opened", "answered", "submitted")
+
+# Named constraints so Alembic revisions can refer to them on every database.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Department(Base):
+    __tablename__ = "departments"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Learner(Base):
+    __tablename__ = "learners"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    department_id: Mapped[str] = mapped_column(ForeignKey("departments.id"))
+    line_manager_id: Mapped[str | None] = mapped_column(String(64))
+    qualification_id: Mapped[str] = mapped_column(String(80))
+    # Copied from the catalogue at enrolment so dashboards group by level without the YAML.
+    level: Mapped[int] = mapped_column(Integer)
+    start_date: Mapped[date] = mapped_column(Date)
+    planned_end_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="on_programme")
+    completed_on: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('on_programme', 'completed', 'withdrawn')", name="status"),
+        CheckConstraint("level BETWEEN 2 AND 7", name="level"),
+        # Each index serves one viewer's scope or one breakdown.
+        Index(None, "department_id", "qualification_id", "level"),
+        Index(None, "line_manager_id"),
+        Index(None, "qualification_id", "level", "status"),
+    )
+
+
+class ProgressEvent(Base):
+    """Something a learner did in a unit: fed from their response records."""
+
+    __tablename__ = "progress_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    unit_id: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    # Stored as SQL NULL when absent, not the JSON text 'null'.
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+
+    __table_args__ = (
+        # Makes record_event idempotent; its (learner_id, at) prefix finds last activity.
+        UniqueConstraint("learner_id", "at", "unit_id", "kind"),
+        # "Has this learner submitted anything?" in one index probe.
+        Index(None, "learner_id", "kind"),
+    )
+
+
+class Result(Base):
+    """One graded attempt at a unit's test or assignment: fed from the nbgrader gradebook."""
+
+    __tablename__ = "results"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    qualification_id: Mapped[str] = mapped_column(String(80))
+    unit_id: Mapped[str] = mapped_column(String(80))
+    attempt: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    max_score: Mapped[float] = mapped_column(Float)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    graded_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        # One row per attempt; regrading updates it. Also the learner's index.
+        UniqueConstraint("learner_id", "unit_id", "attempt"),
+        # First-time pass rate reads attempt 1 rows only.
+        Index(None, "attempt", "learner_id", "passed"),
+        CheckConstraint("attempt >= 1", name="attempt"),
+        CheckConstraint("max_score > 0 AND score >= 0 AND score <= max_score", name="score"),
+    )

@@ -1,0 +1,379 @@
+// Front end for every course widget: native HTML controls (fieldset/legend, radios,
+// checkboxes, labelled inputs) so keyboard use and screen readers work without ARIA
+// patching. The kernel decides correctness; this file never sees an answer key.
+
+let counter = 0;
+const uid = (p) => `odp-${p}-${++counter}`;
+
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "class") el.className = v;
+    else if (k === "text") el.textContent = v;
+    else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) if (c) el.append(c);
+  return el;
+}
+
+// GOV.UK error summary: titled "There is a problem", takes focus, links to each field.
+function errorSummary(errors) {
+  const box = h("div", { class: "odp-error-summary", role: "alert", tabindex: "-1" },
+    h("h2", { class: "odp-error-summary__title", text: "There is a problem" }),
+    h("ul", {}, errors.map(([href, msg]) => h("li", {}, h("a", { href: `#${href}`, text: msg,
+      onclick: (ev) => { ev.preventDefault(); document.getElementById(href)?.focus(); } })))));
+  return box;
+}
+
+function showErrors(slot, errors) {
+  slot.replaceChildren();
+  if (!errors.length) return;
+  const box = errorSummary(errors);
+  slot.append(box);
+  box.focus();
+}
+
+function feedbackView(slot, fb) {
+  slot.replaceChildren();
+  if (!fb || !fb.status) return;
+  const icon = { correct: "\u2714", incorrect: "\u2716", info: "\u2139", saved: "\u2714" }[fb.status] || "";
+  slot.append(h("div", { class: `odp-feedback odp-feedback--${fb.status}` },
+    h("p", { class: "odp-feedback__title" },
+      h("span", { "aria-hidden": "true", text: icon + " " }), fb.title || ""),
+    fb.message ? h("p", { text: fb.message }) : null));
+}
+
+function liveRegion() {
+  return h("div", { class: "odp-live", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+}
+
+function actions(...buttons) {
+  return h("div", { class: "odp-actions" }, buttons);
+}
+
+function button(text, attrs = {}) {
+  return h("button", { type: "button", class: "odp-button", ...attrs, text });
+}
+
+function caption(model) {
+  const n = model.get("number");
+  return n ? h("span", { class: "odp-caption", text: n }) : null;
+}
+
+// ---------------------------------------------------------------------------------- choice
+function renderChoice(model, el) {
+  const multiple = model.get("kind") === "multiple";
+  const itemId = model.get("item_id");
+  const name = uid("choice");
+  const hintId = uid("hint");
+  const errorSlot = h("div");
+  const live = liveRegion();
+  const inputs = [];
+  const legend = h("legend", { class: "odp-legend" }, caption(model), h("span", { text: model.get("label") }));
+  const group = h("div", { class: multiple ? "odp-checkboxes" : "odp-radios" });
+  model.get("options").forEach((opt, i) => {
+    const id = `${name}-${i}`;
+    const input = h("input", { class: "odp-input", type: multiple ? "checkbox" : "radio", id, name, value: opt.id });
+    inputs.push(input);
+    group.append(h("div", { class: "odp-option" }, input, h("label", { for: id, class: "odp-label", text: opt.text })));
+  });
+  const fieldset = h("fieldset", { class: "odp-fieldset", "aria-describedby": hintId },
+    legend,
+    h("div", { class: "odp-hint", id: hintId, text: multiple ? "Select all that apply." : "Select one answer." }),
+    group);
+  const chosen = () => inputs.filter((x) => x.checked).map((x) => x.value);
+  const restore = () => {
+    const r = model.get("response") || [];
+    inputs.forEach((x) => { x.checked = r.includes(x.value); });
+  };
+  restore();
+  model.on("change:response", restore);
+  inputs.forEach((x) => x.addEventListener("change", () => {
+    model.set("response", chosen());
+    model.save_changes();
+  }));
+  const formative = model.get("mode") === "formative";
+  const buttons = [];
+  if (formative) {
+    buttons.push(button("Check answer", { onclick: () => {
+      const r = chosen();
+      if (!r.length) {
+        showErrors(errorSlot, [[inputs[0].id, multiple ? "Select at least one answer" : "Select an answer"]]);
+        return;
+      }
+      showErrors(errorSlot, []);
+      model.send({ action: "check", response: r });
+    } }));
+    if (model.get("has_hint")) {
+      buttons.push(button("Show a hint", { class: "odp-button odp-button--secondary",
+        onclick: () => model.send({ action: "hint" }) }));
+    }
+  }
+  const draw = () => feedbackView(live, model.get("feedback"));
+  draw();
+  model.on("change:feedback", draw);
+  el.append(h("div", { class: "odp-question", id: `odp-q-${itemId}` }, errorSlot, fieldset, actions(...buttons), live));
+}
+
+// ---------------------------------------------------------------------------- short answer
+function renderShort(model, el) {
+  const id = uid("answer");
+  const hintId = uid("hint");
+  const errorSlot = h("div");
+  const live = liveRegion();
+  const numeric = model.get("kind") === "numeric";
+  const input = h("input", { class: "odp-text-input", id, type: "text", "aria-describedby": hintId,
+    inputmode: numeric ? "decimal" : null, autocomplete: "off", spellcheck: numeric ? "false" : null });
+  input.value = model.get("response") ?? "";
+  model.on("change:response", () => { input.value = model.get("response") ?? ""; });
+  input.addEventListener("change", () => { model.set("response", input.value); model.save_changes(); });
+  const buttons = [];
+  if (model.get("mode") === "formative") {
+    buttons.push(button("Check answer", { onclick: () => {
+      if (!input.value.trim()) { showErrors(errorSlot, [[id, "Enter an answer"]]); return; }
+      showErrors(errorSlot, []);
+      model.set("response", input.value); model.save_changes();
+      model.send({ action: "check", response: input.value });
+    } }));
+    if (model.get("has_hint")) buttons.push(button("Show a hint", { class: "odp-button odp-button--secondary", onclick: () => model.send({ action: "hint" }) }));
+  }
+  model.on("change:feedback", () => feedbackView(live, model.get("feedback")));
+  feedbackView(live, model.get("feedback"));
+  el.append(h("div", { class: "odp-question", id: `odp-q-${model.get("item_id")}` }, errorSlot,
+    h("div", { class: "odp-form-group" },
+      h("label", { for: id, class: "odp-label odp-label--heading" }, caption(model), h("span", { text: model.get("label") })),
+      h("div", { class: "odp-hint", id: hintId, text: numeric ? "Enter a number." : "Enter your answer." }),
+      input),
+    actions(...buttons), live));
+}
+
+// ----------------------------------------------------------------- written answer / reflection
+const words = (t) => (t.trim().match(/\S+/g) || []).length;
+
+function renderWritten(model, el) {
+  const id = uid("written");
+  const hintId = uid("hint");
+  const countId = uid("count");
+  const cfg = model.get("config") || {};
+  const area = h("textarea", { class: "odp-textarea", id, rows: cfg.rows || 10, "aria-describedby": `${hintId} ${countId}` });
+  area.value = model.get("response") ?? "";
+  const visibleCount = h("div", { class: "odp-count", id: countId, "aria-hidden": "true" });
+  const live = h("div", { class: "odp-visually-hidden", role: "status", "aria-live": "polite" });
+  const saved = h("div", { class: "odp-saved" });
+  const countText = () => {
+    const n = words(area.value);
+    if (cfg.max_words && n > cfg.max_words) return `You have ${n - cfg.max_words} words too many (${n} of ${cfg.max_words})`;
+    if (cfg.min_words && n < cfg.min_words) return `You have ${n} words. Write at least ${cfg.min_words}.`;
+    return cfg.max_words ? `You have ${n} words of ${cfg.max_words}` : `You have ${n} words`;
+  };
+  let liveTimer, saveTimer;
+  const update = () => {
+    const text = countText();
+    visibleCount.textContent = text;
+    visibleCount.classList.toggle("odp-count--over", !!cfg.max_words && words(area.value) > cfg.max_words);
+    clearTimeout(liveTimer);
+    liveTimer = setTimeout(() => { live.textContent = text; }, 1000); // announce after a pause, not per key
+  };
+  const save = () => {
+    clearTimeout(saveTimer);
+    if ((model.get("response") ?? "") === area.value) return;
+    model.set("response", area.value);
+    model.save_changes();
+  };
+  area.addEventListener("input", () => { update(); clearTimeout(saveTimer); saveTimer = setTimeout(save, 1500); });
+  area.addEventListener("blur", save);
+  model.on("change:response", () => { if (document.activeElement !== area) { area.value = model.get("response") ?? ""; update(); } });
+  model.on("change:status", () => { saved.textContent = model.get("status"); });
+  saved.textContent = model.get("status");
+  update();
+  const hint = cfg.max_words ? `Write between ${cfg.min_words || 0} and ${cfg.max_words} words. Your answer is saved as you type.`
+    : "Your answer is saved as you type.";
+  el.append(h("div", { class: "odp-question odp-form-group", id: `odp-q-${model.get("item_id")}` },
+    h("label", { for: id, class: "odp-label odp-label--heading" }, caption(model), h("span", { text: model.get("label") })),
+    cfg.brief ? h("div", { class: "odp-brief", text: cfg.brief }) : null,
+    h("div", { class: "odp-hint", id: hintId, text: hint }),
+    area, visibleCount, live, saved));
+}
+
+// ------------------------------------------------------------------------------- checklist
+function renderChecklist(model, el) {
+  const name = uid("check");
+  const live = liveRegion();
+  const inputs = (model.get("config").items || []).map((text, i) => {
+    const input = h("input", { class: "odp-input", type: "checkbox", id: `${name}-${i}`, name, value: String(i) });
+    return [input, h("div", { class: "odp-option" }, input, h("label", { for: `${name}-${i}`, class: "odp-label", text }))];
+  });
+  const restore = () => { const r = model.get("response") || []; inputs.forEach(([x]) => { x.checked = r.includes(Number(x.value)); }); };
+  restore();
+  model.on("change:response", restore);
+  inputs.forEach(([x]) => x.addEventListener("change", () => {
+    model.set("response", inputs.filter(([y]) => y.checked).map(([y]) => Number(y.value)));
+    model.save_changes();
+  }));
+  model.on("change:status", () => { live.textContent = model.get("status"); });
+  el.append(h("div", { class: "odp-question", id: `odp-q-${model.get("item_id")}` },
+    h("fieldset", { class: "odp-fieldset" },
+      h("legend", { class: "odp-legend" }, h("span", { text: model.get("label") })),
+      h("div", { class: "odp-hint", text: model.get("config").prompt || "Tick each one you have done." }),
+      h("div", { class: "odp-checkboxes" }, inputs.map(([, row]) => row))),
+    live));
+}
+
+// --------------------------------------------------------------------------------- CPD log
+function renderCpd(model, el) {
+  const errorSlot = h("div");
+  const live = liveRegion();
+  const fields = {};
+  const field = (key, label, hint, tag = "textarea") => {
+    const id = uid(key);
+    const hid = uid("hint");
+    fields[key] = tag === "textarea" ? h("textarea", { class: "odp-textarea", id, rows: 3, "aria-describedby": hid })
+      : h("input", { class: "odp-text-input odp-text-input--date", id, type: "date", "aria-describedby": hid });
+    return h("div", { class: "odp-form-group" }, h("label", { for: id, class: "odp-label", text: label }),
+      h("div", { class: "odp-hint", id: hid, text: hint }), fields[key]);
+  };
+  const list = h("ol", { class: "odp-cpd-list" });
+  const drawList = () => {
+    const entries = model.get("response") || [];
+    list.replaceChildren(...entries.map((e) => h("li", { class: "odp-cpd-entry" },
+      h("h4", { text: `Entry of ${e.date}` }),
+      h("dl", { class: "odp-summary-list" },
+        ["plan", "do", "review"].map((k) => [h("dt", { text: k[0].toUpperCase() + k.slice(1) }), h("dd", { text: e[k] || "Not written yet" })])))));
+  };
+  drawList();
+  model.on("change:response", drawList);
+  model.on("change:status", () => { live.textContent = model.get("status"); });
+  const add = button("Add entry", { onclick: () => {
+    const errs = [];
+    if (!fields.date.value) errs.push([fields.date.id, "Enter the date of this entry"]);
+    if (!fields.plan.value.trim()) errs.push([fields.plan.id, "Enter what you plan to learn"]);
+    showErrors(errorSlot, errs);
+    if (errs.length) return;
+    const entry = { date: fields.date.value, plan: fields.plan.value.trim(), do: fields.do.value.trim(), review: fields.review.value.trim() };
+    model.set("response", [...(model.get("response") || []), entry]);
+    model.save_changes();
+    Object.values(fields).forEach((f) => { f.value = ""; });
+  } });
+  el.append(h("div", { class: "odp-question", id: `odp-q-${model.get("item_id")}` },
+    h("h3", { class: "odp-heading", text: model.get("label") }),
+    h("p", { class: "odp-hint", text: model.get("config").prompt || "" }),
+    errorSlot,
+    h("fieldset", { class: "odp-fieldset" }, h("legend", { class: "odp-legend", text: "Add a plan\u2013do\u2013review entry" }),
+      field("date", "Date", "For example, 2026-11-23", "date"),
+      field("plan", "Plan", "What do you want to learn, and why?", "textarea"),
+      field("do", "Do", "What did you do to learn it?"),
+      field("review", "Review", "What changed in your work? What next?"),
+      actions(add)),
+    h("h4", { text: "Your entries" }), list, live));
+}
+
+// -------------------------------------------------------------------------------- scenario
+const QUALITY = { best: "Best choice", acceptable: "Acceptable choice", poor: "Poor choice" };
+
+function renderScenario(model, el) {
+  const root = h("div", { class: "odp-question odp-scenario", id: `odp-q-${model.get("item_id")}` });
+  const live = liveRegion();
+  const errorSlot = h("div");
+  const draw = (moveFocus) => {
+    const v = model.get("view") || {};
+    const body = [];
+    if (v.history?.length) {
+      body.push(h("h4", { text: "What has happened so far" }),
+        h("ol", { class: "odp-history" }, v.history.map((x) => h("li", {},
+          h("p", { text: x.situation }), h("p", {}, h("strong", { text: "You chose: " }), x.choice),
+          h("p", {}, h("strong", { text: "What happened: " }), x.consequence)))));
+    }
+    let focusTarget = null;
+    if (v.outcome) {
+      focusTarget = h("h4", { tabindex: "-1", text: "Outcome" });
+      body.push(h("div", { class: "odp-panel" }, focusTarget, h("p", { text: v.outcome.text }),
+        h("h5", { text: "Your decisions" }),
+        h("ol", {}, v.outcome.decisions.map((d) => h("li", {}, `${d.choice} \u2014 `, h("strong", { text: QUALITY[d.quality] || d.quality })))),
+        actions(button("Start the scenario again", { onclick: () => model.send({ action: "restart" }) }))));
+    } else if (v.step) {
+      const name = uid("step");
+      const radios = v.step.choices.map((text, i) => {
+        const input = h("input", { class: "odp-input", type: "radio", id: `${name}-${i}`, name, value: String(i) });
+        return [input, h("div", { class: "odp-option" }, input, h("label", { for: `${name}-${i}`, class: "odp-label", text }))];
+      });
+      const legend = h("legend", { class: "odp-legend", tabindex: "-1" }, h("span", { text: v.step.situation }));
+      focusTarget = legend;
+      body.push(h("fieldset", { class: "odp-fieldset" }, legend,
+        h("div", { class: "odp-hint", text: "What do you do? Select one." }),
+        h("div", { class: "odp-radios" }, radios.map(([, r]) => r))),
+        actions(button("Continue", { onclick: () => {
+          const pick = radios.find(([x]) => x.checked);
+          if (!pick) { showErrors(errorSlot, [[radios[0][0].id, "Select what you would do"]]); return; }
+          showErrors(errorSlot, []);
+          model.send({ action: "choose", index: Number(pick[0].value) });
+        } })));
+    }
+    root.replaceChildren(h("h3", { class: "odp-heading", text: model.get("label") }),
+      h("p", { class: "odp-hint", text: `Setting: ${model.get("config").setting}` }), errorSlot, ...body, live);
+    live.textContent = v.announce || "";
+    if (moveFocus && focusTarget) focusTarget.focus();
+  };
+  draw(false);
+  model.on("change:view", () => draw(true));
+  el.append(root);
+}
+
+// ------------------------------------------------------------------- check your answers
+function renderSummary(model, el) {
+  const root = h("div", { class: "odp-question odp-check-answers", id: `odp-q-${model.get("item_id")}` });
+  const draw = () => {
+    const v = model.get("view") || {};
+    const parts = [h("h3", { class: "odp-heading", text: model.get("label") })];
+    if (v.submitted) {
+      const panel = h("div", { class: "odp-panel odp-panel--confirmation", tabindex: "-1" },
+        h("h4", { text: "Test submitted" }), h("p", { text: v.submitted }));
+      parts.push(panel);
+      root.replaceChildren(...parts);
+      panel.focus();
+      return;
+    }
+    if (v.rows) {
+      if (v.unanswered?.length) {
+        parts.push(h("div", { class: "odp-warning", role: "alert" },
+          h("p", { text: `You have not answered ${v.unanswered.length} question${v.unanswered.length > 1 ? "s" : ""}:` }),
+          h("ul", {}, v.unanswered.map((r) => h("li", {}, h("a", { href: `#odp-q-${r.item}`, text: r.number }))))));
+      }
+      parts.push(h("dl", { class: "odp-summary-list" }, v.rows.map((r) => h("div", { class: "odp-summary-list__row" },
+        h("dt", { text: `${r.number}: ${r.prompt}` }),
+        h("dd", { text: r.answer || "Not answered" }),
+        h("dd", {}, h("a", { href: `#odp-q-${r.item}` }, "Change", h("span", { class: "odp-visually-hidden", text: ` your answer to ${r.number}` })))))));
+      parts.push(h("p", { text: "When you submit, you cannot change your answers for this attempt." }),
+        actions(button("Submit your answers", { onclick: () => model.send({ action: "submit" }) })));
+    } else {
+      parts.push(h("p", { text: "When you have answered the questions, check your answers before you submit." }));
+    }
+    parts.push(actions(button("Check your answers", { class: "odp-button odp-button--secondary", onclick: () => model.send({ action: "review" }) })));
+    root.replaceChildren(...parts);
+  };
+  draw();
+  model.on("change:view", draw);
+  el.append(root);
+}
+
+// ------------------------------------------------------------------------------ start test
+function renderStart(model, el) {
+  el.append(h("div", { class: "odp-question", id: `odp-q-${model.get("item_id")}` },
+    h("h3", { class: "odp-heading", text: model.get("label") }),
+    h("p", { text: (model.get("view") || {}).intro || "" }),
+    actions(button("Start the test", { onclick: () => model.send({ action: "start" }) }))));
+}
+
+const RENDERERS = {
+  single: renderChoice, multiple: renderChoice, true_false: renderChoice,
+  numeric: renderShort, text: renderShort, written: renderWritten,
+  checklist: renderChecklist, cpd_log: renderCpd, scenario: renderScenario, summary: renderSummary, start: renderStart,
+};
+
+export default {
+  render({ model, el }) {
+    el.classList.add("odp");
+    (RENDERERS[model.get("kind")] || ((m, e) => e.append(h("p", { text: `Unknown widget ${m.get("kind")}` }))))(model, el);
+  },
+};

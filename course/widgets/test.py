@@ -1,0 +1,82 @@
+"""The summative online test: the learner chooses when to start; answers are recorded with no
+correctness shown; 'check your answers' before submitting; resits get a new paper."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as W
+
+from course.content.model import Question
+from course.exam import Paper, draw, seed_for
+from course.record import ResponseRecord
+from course.widgets.base import CourseWidget
+from course.widgets.question import QuestionWidget
+from course.widgets.summary import CheckAnswersWidget
+
+TEST_ITEM = "test"
+
+
+def attempts(record: ResponseRecord) -> tuple[int, bool]:
+    """The latest attempt number started (0 if none) and whether it has been submitted."""
+    started = [e.attempt for e in record.entries if e.item == TEST_ITEM and e.kind == "start"]
+    latest = max(started, default=0)
+    submitted = any(e.item == TEST_ITEM and e.kind == "submit" and e.attempt == latest
+                    for e in record.entries)
+    return latest, submitted
+
+
+class StartTestWidget(CourseWidget):
+    def __init__(self, record: ResponseRecord, label: str, on_start) -> None:
+        self._on_start = on_start
+        super().__init__(record, "test-start", kind="start", label=label, mode="summative")
+
+    def on_start(self, _content: dict[str, Any]) -> None:
+        self._on_start()
+
+
+class TestSession(W.VBox):
+    """Container that shows 'start' until the learner begins, then the paper."""
+
+    def __init__(self, record: ResponseRecord, items: list[Question], per_test: int, title: str) -> None:
+        super().__init__()
+        self.record, self.items, self.per_test, self.title = record, items, per_test, title
+        self.questions: list[QuestionWidget] = []
+        self.summary: CheckAnswersWidget | None = None
+        latest, submitted = attempts(record)
+        if latest and not submitted:
+            self._show_paper(latest)
+        else:
+            self._show_start(latest, submitted)
+
+    def _show_start(self, latest: int, submitted: bool) -> None:
+        label = f"{self.title}: start attempt {latest + 1}" if latest else f"{self.title}: start the test"
+        start = StartTestWidget(self.record, label, self.start)
+        start.view = {"intro": f"The test has {self.per_test} question{'s' if self.per_test != 1 else ''}. "
+                            "Take it when you are ready."}
+        self.children = [start]
+
+    def paper(self, attempt: int) -> Paper:
+        return draw(self.items, self.per_test, seed_for(self.record.header.learner, self.record.header.unit, attempt))
+
+    def start(self) -> None:
+        latest, submitted = attempts(self.record)
+        attempt = latest + 1 if (submitted or not latest) else latest
+        paper = self.paper(attempt)
+        if attempt != latest:
+            self.record.append(TEST_ITEM, "start", {"items": [q.id for q in paper.items]},
+                               attempt=attempt, seed=paper.seed)
+        self._show_paper(attempt)
+
+    def _show_paper(self, attempt: int) -> None:
+        paper = self.paper(attempt)
+        self.questions = []
+        for n, q in enumerate(paper.items, 1):
+            by_id = {o.id: o for o in q.options}
+            options = [by_id[i] for i in paper.option_order[q.id]]
+            self.questions.append(QuestionWidget(
+                self.record, q, mode="summative", number=f"Question {n} of {len(paper.items)}",
+                options=options, attempt=attempt, seed=paper.seed))
+        self.summary = CheckAnswersWidget(self.record, TEST_ITEM, self.questions,
+                                          attempt=attempt, seed=paper.seed)
+        self.children = [*self.questions, self.summary]

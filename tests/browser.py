@@ -1,0 +1,98 @@
+"""Real servers and a real browser for tests: `odp serve` on a free port, and Debian's Chromium
+driven by Playwright (never `playwright install`)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+    # keeps the browser off the network: only this machine's servers resolve
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+@contextmanager
+def course_server(content_root: Path, data_dir: Path, *extra: str, learner: str = "demo-learner") -> Iterator[str]:
+    """Run `odp serve` over ``content_root``; yields the base URL."""
+    port = free_port()
+    bin_dir = Path(sys.executable).parent
+    env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
+    proc = subprocess.Popen(
+        [str(bin_dir / "odp"), "serve", "--port", str(port), "--data-dir", str(data_dir),
+         "--learner", learner, *extra],
+        cwd=content_root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"odp serve exited: {proc.stdout.read()}")
+            try:
+                urllib.request.urlopen(base + "/voila/tree", timeout=2)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if time.monotonic() > deadline:
+                    raise RuntimeError("odp serve did not start within 90 s") from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextmanager
+def chromium() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def wait_for_widgets(page, count: int = 1, timeout: float = 60_000) -> None:
+    """Wait until Voila has run the notebook and at least ``count`` course widgets rendered."""
+    page.wait_for_function(
+        f"document.querySelectorAll('.odp-question').length >= {count}", timeout=timeout)
+
+
+def axe_violations(page) -> list[dict]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    region = Axe().run(page, options={"runOnly": {"type": "rule", "values": ["region"]}})
+    return results.response["violations"] + region.response["violations"]
