@@ -34,8 +34,10 @@ def record_event(session: Session, learner_id: str, unit_id: str, kind: str, at:
     key = ("learner_id", "at", "unit_id", "kind")
     insert = _dialect_insert(session)
     if insert is not None:
-        stmt = insert(ProgressEvent).values(**row).on_conflict_do_nothing(index_elements=key)
-        return session.execute(stmt).rowcount == 1
+        stmt = (insert(ProgressEvent).values(**row).on_conflict_do_nothing(index_elements=key)
+                .returning(ProgressEvent.id))
+        # rowcount is not reliable across drivers here; a returned id means a new row.
+        return session.execute(stmt).scalar_one_or_none() is not None
     # Other databases: look first (fine for a single writer per learner).
     found = session.scalar(select(ProgressEvent.id).filter_by(**{k: row[k] for k in key}))
     if found is None:

@@ -133,7 +133,7 @@ def _read_catalogue() -> Catalogue:
 
 def _plans(rng: random.Random, learners: int, quals: list[SyntheticQualification],
            as_of: date, months: int) -> tuple[list[_Plan], int]:
-    first_day = _months_before(as_of, months)
+    first_day = _months_before(as_of, months - 1)  # as_of's own month is the last
     span_days = (as_of - first_day).days
     weights = [POPULARITY[q.level] * rng.uniform(0.6, 1.4) for q in quals]
     dept_ids = [d[0] for d in DEPARTMENTS]
@@ -183,20 +183,19 @@ def _plans(rng: random.Random, learners: int, quals: list[SyntheticQualification
 
 
 def _team_sizes(rng: random.Random, people: int) -> list[int]:
-    """Team sizes of 8 to 12 adding up to ``people`` (smaller only if there are too few)."""
-    sizes: list[int] = []
-    while sum(sizes) < people:
-        sizes.append(rng.randint(8, 12))
-    sizes[-1] -= sum(sizes) - people
-    if sizes[-1] < 8 and len(sizes) > 1:
-        # Share a short last team out among the others, one each, up to 12.
-        spare = sizes.pop()
-        for i in range(len(sizes)):
-            if spare and sizes[i] < 12:
-                sizes[i] += 1
-                spare -= 1
-        if spare:
-            sizes.append(spare)
+    """Team sizes adding up to ``people``, each 8 to 12 when that is possible (always from 16
+    people up; a department of 13 to 15 gets one larger team, one under 8 a small one)."""
+    if people == 0:
+        return []
+    # About ten a team, but never so few teams that one is over 12 or so many one is under 8.
+    teams = min(max(round(people / 10), -(-people // 12)), max(1, people // 8))
+    sizes = [people // teams + (i < people % teams) for i in range(teams)]
+    # Vary the sizes without leaving 8..12, so teams are not all alike.
+    for _ in range(teams):
+        i, j = rng.randrange(teams), rng.randrange(teams)
+        if sizes[i] > 8 and sizes[j] < 12 and i != j:
+            sizes[i] -= 1
+            sizes[j] += 1
     return sizes
 
 
@@ -240,7 +239,8 @@ def _activity(rng: random.Random, plan: _Plan, per_unit: int,
             if when > as_of_end:
                 return
             chance = plan.qual.first_pass if attempt == 1 else 0.8
-            passed = completed and attempt == 3 or rng.random() < chance
+            # A learner who completed passed every unit, by the third attempt at the latest.
+            passed = (completed and attempt == 3) or rng.random() < chance
             yield "event", _event(learner, unit, "submitted", when, {"attempt": attempt})
             graded = when + timedelta(days=rng.randint(2, 10))
             max_score = 20.0

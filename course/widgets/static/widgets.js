@@ -2,8 +2,9 @@
 // checkboxes, labelled inputs) so keyboard use and screen readers work without ARIA
 // patching. The kernel decides correctness; this file never sees an answer key.
 
-let counter = 0;
-const uid = (p) => `odp-${p}-${++counter}`;
+// anywidget loads this module once per widget, so a module-level counter would repeat across
+// widgets (and merge their radio groups): ids must be unique across the whole page.
+const uid = (p) => `odp-${p}-${Math.random().toString(36).slice(2, 10)}`;
 
 function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -14,7 +15,7 @@ function h(tag, attrs = {}, ...children) {
     else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
     else el.setAttribute(k, v === true ? "" : v);
   }
-  for (const c of children.flat()) if (c) el.append(c);
+  for (const c of children.flat(Infinity)) if (c) el.append(c);
   return el;
 }
 
@@ -222,6 +223,17 @@ function renderChecklist(model, el) {
 }
 
 // --------------------------------------------------------------------------------- CPD log
+// Day/month/year as UK users write it (or ISO); returns YYYY-MM-DD, or null if not a real date.
+function parseDate(text) {
+  const t = text.trim();
+  let m = t.match(/^(\d{1,2})[\/\-. ](\d{1,2})[\/\-. ](\d{4})$/);
+  let [y, mo, d] = m ? [+m[3], +m[2], +m[1]] : [0, 0, 0];
+  if (!m) { m = t.match(/^(\d{4})-(\d{1,2})-(\d{1,2})$/); if (!m) return null; [y, mo, d] = [+m[1], +m[2], +m[3]]; }
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return null;
+  return dt.toISOString().slice(0, 10);
+}
+
 function renderCpd(model, el) {
   const errorSlot = h("div");
   const live = liveRegion();
@@ -229,8 +241,11 @@ function renderCpd(model, el) {
   const field = (key, label, hint, tag = "textarea") => {
     const id = uid(key);
     const hid = uid("hint");
+    // A text box with a clear hint, not <input type=date>: the GOV.UK Design System advises
+    // against browser date pickers, which vary and are hard to use with assistive technology.
     fields[key] = tag === "textarea" ? h("textarea", { class: "odp-textarea", id, rows: 3, "aria-describedby": hid })
-      : h("input", { class: "odp-text-input odp-text-input--date", id, type: "date", "aria-describedby": hid });
+      : h("input", { class: "odp-text-input odp-text-input--date", id, type: "text", inputmode: "numeric",
+        autocomplete: "off", "aria-describedby": hid });
     return h("div", { class: "odp-form-group" }, h("label", { for: id, class: "odp-label", text: label }),
       h("div", { class: "odp-hint", id: hid, text: hint }), fields[key]);
   };
@@ -247,11 +262,13 @@ function renderCpd(model, el) {
   model.on("change:status", () => { live.textContent = model.get("status"); });
   const add = button("Add entry", { onclick: () => {
     const errs = [];
-    if (!fields.date.value) errs.push([fields.date.id, "Enter the date of this entry"]);
+    const date = parseDate(fields.date.value);
+    if (!fields.date.value.trim()) errs.push([fields.date.id, "Enter the date of this entry"]);
+    else if (!date) errs.push([fields.date.id, "Enter a real date, for example 23/11/2026"]);
     if (!fields.plan.value.trim()) errs.push([fields.plan.id, "Enter what you plan to learn"]);
     showErrors(errorSlot, errs);
     if (errs.length) return;
-    const entry = { date: fields.date.value, plan: fields.plan.value.trim(), do: fields.do.value.trim(), review: fields.review.value.trim() };
+    const entry = { date, plan: fields.plan.value.trim(), do: fields.do.value.trim(), review: fields.review.value.trim() };
     model.set("response", [...(model.get("response") || []), entry]);
     model.save_changes();
     Object.values(fields).forEach((f) => { f.value = ""; });
@@ -261,7 +278,7 @@ function renderCpd(model, el) {
     h("p", { class: "odp-hint", text: model.get("config").prompt || "" }),
     errorSlot,
     h("fieldset", { class: "odp-fieldset" }, h("legend", { class: "odp-legend", text: "Add a plan\u2013do\u2013review entry" }),
-      field("date", "Date", "For example, 2026-11-23", "date"),
+      field("date", "Date", "For example, 23/11/2026", "date"),
       field("plan", "Plan", "What do you want to learn, and why?", "textarea"),
       field("do", "Do", "What did you do to learn it?"),
       field("review", "Review", "What changed in your work? What next?"),
