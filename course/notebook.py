@@ -15,7 +15,7 @@ from IPython.display import HTML, display
 
 from course.content.loader import load
 from course.content.model import Element, Question, Unit
-from course.exam import read_public_items
+from course.exam import ITEMS_FILE, read_public_items
 from course.exceptions import ContentError
 from course.identity import current_learner
 from course.record import ResponseRecord
@@ -119,6 +119,10 @@ class UnitSession:
         return TestSession(self.record, items, per_test, f"{self.unit.code} {self.unit.title} test")
 
     def show_test(self) -> None:
+        if not (self.folder / ITEMS_FILE).exists():
+            # The source folder has no test: the release step writes the key-free items.
+            display(HTML('<p class="odp">The test appears here when your assessor releases this unit to you.</p>'))
+            return
         display(self.test())
 
     def show_activity(self, aid: str) -> None:

@@ -7,6 +7,7 @@ One concern per module; everything a notebook needs is importable from here:
 - :mod:`~course.analysis.spc`          ``xmr`` and ``p_chart`` control charts, with
   :mod:`~course.analysis.runrules` (Western Electric rules 1-4)
 - :mod:`~course.analysis.kpi`          ``kpi_over_time``: a KPI by week or month against its target
+- :mod:`~course.analysis.periods`      ``totals_by_period``: counts or sums per week or month
 - :mod:`~course.analysis.seasonality`  ``decompose``: trend and seasonality (STL)
 - :mod:`~course.analysis.pareto`       ``pareto``: the vital few causes
 - :mod:`~course.analysis.forecast`     ``forecast``: Holt-Winters with prediction intervals
@@ -34,7 +35,8 @@ from course.analysis.pareto import ParetoResult, pareto, pareto_chart
 from course.analysis.queueing import ErlangCResult, agents_for_service_level, erlang_b, erlang_c
 from course.analysis.runrules import RULES, Signal, find_signals
 from course.analysis.seasonality import Decomposition, decompose, decomposition_chart
-from course.analysis.spc import PChartResult, XmRResult, control_chart, p_chart, xmr
+from course.analysis.periods import totals_by_period
+from course.analysis.spc import PChartResult, XmRResult, control_chart, p_chart, p_chart_of_misses, xmr
 
 __all__ = [
     "AnalysisError", "Benchmark", "Chart", "Decomposition", "ErlangCResult", "Forecast", "GREEN_BOOK_RATE",
@@ -42,5 +44,5 @@ __all__ = [
     "RULES", "Signal", "XmRResult", "agents_for_service_level", "benchmark", "benchmark_chart",
     "compare_investments", "control_chart", "decompose", "decomposition_chart", "erlang_b", "erlang_c",
     "figure_html", "find_signals", "forecast", "forecast_chart", "kpi_chart", "kpi_over_time", "npv",
-    "options_chart", "p_chart", "pareto", "pareto_chart", "payback_period", "score_options", "show", "xmr",
+    "options_chart", "p_chart", "p_chart_of_misses", "pareto", "pareto_chart", "payback_period", "score_options", "show", "totals_by_period", "xmr",
 ]

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from course.analysis import style
-from course.analysis.display import Chart, HtmlResult
+from course.analysis.display import Chart, HtmlResult, number
 from course.analysis.errors import AnalysisError
 
 
@@ -33,7 +33,7 @@ class Benchmark(HtmlResult):
     table: pd.DataFrame  # value, cases, rank, gap_to_median, gap_to_best for each group
 
     def fmt(self, v: float) -> str:
-        return f"{v:.1%}" if self.as_share else f"{v:,.4g}"
+        return f"{v:.1%}" if self.as_share else number(v)
 
     @property
     def summary(self) -> str:

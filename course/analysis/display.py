@@ -6,9 +6,9 @@ screen-reader user and a sighted user get the same finding. Results are dataclas
 :class:`HtmlResult` to show as a small captioned table.
 
 Example:
-    >>> from course.analysis import xmr, xmr_chart
-    >>> chart = xmr_chart(xmr([5, 6, 5, 7, 6, 5, 6]), title="Weekly complaints")
-    >>> "<figcaption>" in chart._repr_html_()
+    >>> from course.analysis import xmr, control_chart
+    >>> chart = control_chart(xmr([5, 6, 5, 7, 6, 5, 6]), title="Weekly complaints")
+    >>> "<figcaption" in chart._repr_html_()
     True
 """
 
@@ -72,9 +72,16 @@ def show(chart: Chart) -> None:
     display(HTML(chart._repr_html_()))
 
 
+def number(value: float) -> str:
+    """A number as people write it: 2,619,000 not 2.619e+06; 4 significant figures below 1,000."""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
+
+
 def _cell(value: Any) -> str:
     if isinstance(value, float | np.floating):
-        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+        return number(float(value))
     if isinstance(value, (list, tuple)) and len(value) > 12:
         shown = ", ".join(escape(str(v)) for v in value[:12])
         return f"{shown}, … ({len(value)} in all)"

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from course.analysis import periods, style
-from course.analysis.display import Chart, HtmlResult
+from course.analysis.display import Chart, HtmlResult, number
 from course.analysis.errors import AnalysisError
 
 
@@ -39,7 +39,7 @@ class KpiResult(HtmlResult):
     as_share: bool = True
 
     def fmt(self, v: float) -> str:
-        return f"{v:.1%}" if self.as_share else f"{v:,.4g}"
+        return f"{v:.1%}" if self.as_share else number(v)
 
     @property
     def summary(self) -> str:
@@ -94,6 +94,8 @@ def kpi_over_time(
         table = table[table["cases"] > 0]
     if table.empty:
         raise AnalysisError("there are no dated rows to measure")
+    if periods.period_name(freq) == "week":  # pandas labels weeks by their last day; people say "week of <Monday>"
+        table.index = table.index.to_period(freq).start_time
     value = table["value"].to_numpy(dtype=float)
     missed = value < target if higher_is_better else value > target
     table["missed_target"] = missed

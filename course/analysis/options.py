@@ -8,7 +8,7 @@ Example:
     >>> a = score_options({"Do nothing": {"cost": 5, "impact": 1},
     ...                    "Automate reminders": {"cost": 4, "impact": 4}},
     ...                   weights={"cost": 1, "impact": 2})
-    >>> a.best, round(a.table.loc["Automate reminders", "weighted_score"], 2)
+    >>> a.best, round(float(a.table.loc["Automate reminders", "weighted_score"]), 2)
     ('Automate reminders', 4.0)
 """
 

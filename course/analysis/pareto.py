@@ -83,6 +83,7 @@ def pareto_chart(result: ParetoResult, title: str = "Pareto of causes", ylabel: 
             bar.set_hatch("//")
     ax.set_xticks(x, t.index, rotation=30, ha="right")
     ax.set_ylabel(ylabel)
+    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     ax2 = ax.twinx()
     ax2.plot(x, t["cumulative_share"], color=style.ALERT, marker="s", linestyle="-", label="Cumulative share")
     ax2.axhline(result.threshold, color=style.TARGET, linestyle="--", label=f"{result.threshold:.0%} line")

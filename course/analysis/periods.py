@@ -37,3 +37,27 @@ def label(value: object, freq: str | None = None) -> str:
     if name == "quarter":
         return f"Q{value.quarter} {value.year}"
     return value.strftime("%d %b %Y").lstrip("0")
+
+
+def totals_by_period(frame: pd.DataFrame, date_column: str, freq: str = "MS",
+                     value_column: str | None = None, agg: str = "sum") -> pd.Series:
+    """Rows per period (or ``agg`` of ``value_column``), as an evenly spaced dated series.
+
+    ``freq``: ``"MS"`` months, ``"W-MON"`` weeks starting Monday, ``"D"`` days. Periods with
+    no rows count as 0, so the series has no gaps (forecasting needs that).
+
+    Example:
+        >>> df = pd.DataFrame({"d": pd.to_datetime(["2024-01-05", "2024-01-20", "2024-03-02"])})
+        >>> totals_by_period(df, "d").tolist()
+        [2, 0, 1]
+    """
+    from course.analysis.errors import AnalysisError
+
+    for col in (date_column, value_column):
+        if col is not None and col not in frame.columns:
+            raise AnalysisError(f"column {col!r} is not in the data; the columns are {', '.join(map(str, frame.columns))}")
+    grouped = frame.groupby(pd.Grouper(key=date_column, freq=freq))
+    out = grouped.size() if value_column is None else grouped[value_column].agg(agg)
+    out = out.asfreq(freq, fill_value=0)
+    out.name = value_column or "count"
+    return out

@@ -9,7 +9,7 @@ Example (a classic textbook case: 10 Erlangs of traffic offered to 11 advisers):
     >>> round(r.p_wait, 3)
     0.682
     >>> agents_for_service_level(360, 100, target=0.8, answer_within_seconds=20)
-    14
+    13
 """
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ def _season_name(index: pd.DatetimeIndex, seasonal: pd.Series, period: int, freq
     elif name == "week":
         key, fmt = index.isocalendar().week.to_numpy(), lambda k: f"week {k} of the year"
     elif name == "day":
-        key, fmt = index.dayofweek, lambda k: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][k]
+        key, fmt = index.day_of_week, lambda k: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][k]
     else:
         key, fmt = np.arange(len(index)) % period, lambda k: f"position {k + 1} of each cycle"
     means = seasonal.groupby(np.asarray(key)).mean()

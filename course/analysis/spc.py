@@ -22,8 +22,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from course.analysis import style
-from course.analysis.display import Chart, HtmlResult
+from course.analysis import periods, style
+from course.analysis.display import Chart, HtmlResult, number
 from course.analysis.errors import AnalysisError
 from course.analysis.runrules import RULES, Signal, find_signals
 
@@ -49,12 +49,36 @@ def _series(values: Sequence[float] | pd.Series, name: str) -> tuple[np.ndarray,
     return arr, index
 
 
+Baseline = slice | tuple | None
+
+
+def _baseline_mask(index: pd.Index, baseline: Baseline) -> np.ndarray:
+    """Which points set the centre and limits: all of them, or a stable period given by labels.
+
+    A known special cause (an outage, a backlog) inflates limits computed over it; compute them
+    from a stable baseline instead, e.g. ``baseline=("2019-04", "2022-09")``.
+    """
+    if baseline is None:
+        return np.ones(len(index), dtype=bool)
+    start, end = (baseline.start, baseline.stop) if isinstance(baseline, slice) else baseline
+    try:
+        chosen = pd.Series(np.arange(len(index)), index=index).loc[start:end].to_numpy()
+    except (KeyError, TypeError, ValueError) as exc:
+        raise AnalysisError(f"baseline {baseline!r} does not match the series' labels ({exc})") from None
+    if chosen.size < 3:
+        raise AnalysisError(f"baseline {baseline!r} covers {chosen.size} points; at least 3 are needed")
+    mask = np.zeros(len(index), dtype=bool)
+    mask[chosen] = True
+    return mask
+
+
 def _signal_text(signals: list[Signal], labels: pd.Index) -> str:
     if not signals:
         return "no special-cause signals: the process looks stable (common-cause variation only)"
+    freq = periods.infer_freq(labels)
     by_rule = {}
     for s in signals:
-        by_rule.setdefault(s.rule, []).append(str(labels[s.position]))
+        by_rule.setdefault(s.rule, []).append(periods.label(labels[s.position], freq))
     parts = [f"rule {r} ({RULES[r]}) at {', '.join(p[:3])}{' and more' if len(p) > 3 else ''}"
              for r, p in sorted(by_rule.items())]
     return f"{len(signals)} special-cause signal(s): " + "; ".join(parts)
@@ -79,15 +103,21 @@ class XmRResult(HtmlResult):
 
     @property
     def summary(self) -> str:
-        return (f"Centre {self.centre:,.4g}, limits {self.lower:,.4g} to {self.upper:,.4g}; "
+        return (f"Centre {number(self.centre)}, limits {number(self.lower)} to {number(self.upper)}; "
                 + _signal_text(self.signals, self.values.index) + ".")
 
 
-def xmr(values: Sequence[float] | pd.Series, rules: tuple[int, ...] = (1, 2, 3, 4)) -> XmRResult:
-    """Individuals chart: centre = mean, limits = centre ± 2.66 × average moving range."""
+def xmr(values: Sequence[float] | pd.Series, rules: tuple[int, ...] = (1, 2, 3, 4),
+        baseline: Baseline = None) -> XmRResult:
+    """Individuals chart: centre = mean, limits = centre ± 2.66 × average moving range.
+
+    ``baseline`` (first and last label, inclusive) computes centre and limits from a stable
+    period only; every point is still checked against them.
+    """
     arr, index = _series(values, "values")
-    mr_bar = float(np.mean(np.abs(np.diff(arr))))
-    centre = float(arr.mean())
+    base = arr[_baseline_mask(index, baseline)]
+    mr_bar = float(np.mean(np.abs(np.diff(base))))
+    centre = float(base.mean())
     sigma = mr_bar / D2
     z = (arr - centre) / sigma if sigma > 0 else np.zeros_like(arr)
     return XmRResult(
@@ -125,7 +155,7 @@ class PChartResult(HtmlResult):
 
 def p_chart(
     defectives: Sequence[int] | pd.Series, sample_sizes: Sequence[int] | pd.Series,
-    rules: tuple[int, ...] = (1, 2, 3, 4),
+    rules: tuple[int, ...] = (1, 2, 3, 4), baseline: Baseline = None,
 ) -> PChartResult:
     """Limits p̄ ± 3·sqrt(p̄(1 - p̄)/nᵢ) for each point, clipped to 0 and 1.
 
@@ -140,7 +170,8 @@ def p_chart(
     if (d < 0).any() or (d > n).any():
         bad = int(np.flatnonzero((d < 0) | (d > n))[0])
         raise AnalysisError(f"defectives must be between 0 and the sample size (position {bad}: {d[bad]:g} of {n[bad]:g})")
-    p_bar = float(d.sum() / n.sum())
+    base = _baseline_mask(index, baseline)
+    p_bar = float(d[base].sum() / n[base].sum())
     p = d / n
     sigma = np.sqrt(p_bar * (1 - p_bar) / n)
     z = np.divide(p - p_bar, sigma, out=np.zeros_like(p), where=sigma > 0)
@@ -151,8 +182,14 @@ def p_chart(
     return PChartResult(centre=p_bar, signals=find_signals(z, rules), table=table, rules=tuple(rules))
 
 
-def _label(x) -> str:
-    return x.strftime("%d %b %Y") if hasattr(x, "strftime") else str(x)
+def p_chart_of_misses(kpi, rules: tuple[int, ...] = (1, 2, 3, 4), baseline: Baseline = None) -> PChartResult:
+    """p-chart of the share of cases that missed the standard in each period of a KPI result.
+
+    ``kpi`` is a :class:`course.analysis.kpi.KpiResult` made with ``met_column``.
+    """
+    if "met" not in kpi.table.columns:
+        raise AnalysisError("p_chart_of_misses needs a KPI made with met_column (a true/false column)")
+    return p_chart(kpi.table["cases"] - kpi.table["met"], kpi.table["cases"], rules=rules, baseline=baseline)
 
 
 def control_chart(result: XmRResult | PChartResult, title: str = "Control chart", ylabel: str = "") -> Chart:
@@ -160,17 +197,16 @@ def control_chart(result: XmRResult | PChartResult, title: str = "Control chart"
     fig, (ax,) = style.new_figure()
     if isinstance(result, XmRResult):
         y, lower, upper = result.values, result.lower, result.upper
-        ax.axhline(upper, color=style.LIMIT, linestyle="--", label=f"Upper limit {upper:,.4g}")
-        ax.axhline(lower, color=style.LIMIT, linestyle="--", label=f"Lower limit {lower:,.4g}")
-        fmt = "{:,.4g}"
+        ax.axhline(upper, color=style.LIMIT, linestyle="--", label=f"Upper limit {number(upper)}")
+        ax.axhline(lower, color=style.LIMIT, linestyle="--", label=f"Lower limit {number(lower)}")
     else:
         y = result.table["proportion"]
         ax.step(y.index, result.upper, where="mid", color=style.LIMIT, linestyle="--", label="Control limits")
         ax.step(y.index, result.lower, where="mid", color=style.LIMIT, linestyle="--")
-        fmt = "{:.1%}"
     x = y.index
     ax.plot(x, y.to_numpy(), color=style.MAIN, marker="o", markersize=3, linestyle="-", label="Value")
-    ax.axhline(result.centre, color=style.TARGET, linestyle=":", label=f"Centre {fmt.format(result.centre)}")
+    show = number if isinstance(result, XmRResult) else (lambda v: f"{v:.1%}")
+    ax.axhline(result.centre, color=style.TARGET, linestyle=":", label=f"Centre {show(result.centre)}")
     pos = result.signal_positions
     if pos:
         ax.plot(x[pos], y.to_numpy()[pos], linestyle="none", marker="X", markersize=9,
@@ -183,8 +219,8 @@ def control_chart(result: XmRResult | PChartResult, title: str = "Control chart"
     ax.set_ylabel(ylabel)
     ax.legend(loc="best", fontsize=8)
     n = len(y)
-    finding = _signal_text(result.signals, pd.Index([_label(v) for v in x]))
-    caption = (f"{title}: {n} points, centre {fmt.format(result.centre)}"
-               + (f", limits {fmt.format(result.lower)} to {fmt.format(result.upper)}" if isinstance(result, XmRResult) else "")
+    finding = _signal_text(result.signals, x)
+    caption = (f"{title}: {n} points, centre {show(result.centre)}"
+               + (f", limits {show(result.lower)} to {show(result.upper)}" if isinstance(result, XmRResult) else "")
                + f"; {finding}.")
     return Chart(fig, caption)

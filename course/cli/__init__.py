@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from course import __version__
-from course.cli import catalogue, serve, validate
+from course.cli import catalogue, scaffold, serve, validate
 from course.exceptions import CourseError
 
 
@@ -26,6 +26,6 @@ def main() -> None:
     """Operational Delivery Profession course tools: content, grading, the course app."""
 
 
-for module in (validate, catalogue, serve):
+for module in (validate, catalogue, scaffold, serve):
     main.add_command(module.command)
 

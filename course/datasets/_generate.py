@@ -36,7 +36,7 @@ def categorical(r: np.random.Generator, labels: list[str], weights: list[float],
 def day_weights(days: pd.DatetimeIndex, by_month: list[float], by_weekday: list[float],
                 growth_per_year: float = 0.0) -> np.ndarray:
     """Relative volume of each day: month-of-year × day-of-week × a gentle trend."""
-    w = np.asarray(by_month)[days.month - 1] * np.asarray(by_weekday)[days.dayofweek]
+    w = np.asarray(by_month)[days.month - 1] * np.asarray(by_weekday)[days.day_of_week]
     years = (days - days[0]).days.to_numpy() / 365.25
     return w * (1 + growth_per_year) ** years
 

@@ -77,7 +77,7 @@ def generate(rows: int = g.DEFAULT_ROWS, seed: int | None = None) -> pd.DataFram
     housing = r.random(n) < 0.55
     self_emp = r.random(n) < 0.08
 
-    p_late = (0.075 + 0.04 * housing + 0.16 * self_emp) * DISTRICT_LATE[np.asarray(district.codes)]
+    p_late = (0.07 + 0.04 * housing + 0.16 * self_emp) * DISTRICT_LATE[np.asarray(district.codes)]
     p_late *= np.where(claim_date.month == 1, 1.3, 1.0)
     late = r.random(n) < np.clip(p_late, 0, 0.9)
     days_late = np.where(late, 1 + np.floor(r.gamma(1.5, 6.0, n)), 0).astype(np.int64)

@@ -78,7 +78,7 @@ def generate(rows: int = g.DEFAULT_ROWS, seed: int | None = None) -> pd.DataFram
     day_i, rest = np.divmod(i, per_day)
     slot, line = np.divmod(rest, n_lines)
     day = days[day_i]
-    season = MONTH[day.month - 1] * WEEKDAY[day.dayofweek]
+    season = MONTH[day.month - 1] * WEEKDAY[day.day_of_week]
     sa_january = np.where((line == 0) & (day.month == 1), 2.5, 1.0)  # the 31 January deadline
     mean_calls = CALLS_PER_INTERVAL * LINE_SHARE[line] * INTRADAY[slot] * season * sa_january
     offered = r.poisson(mean_calls)

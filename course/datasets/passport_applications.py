@@ -89,7 +89,7 @@ def generate(rows: int = g.DEFAULT_ROWS, seed: int | None = None) -> pd.DataFram
     straightforward = r.random(n) < p_simple
 
     pressure = np.maximum(0.0, load - 1.2)
-    p_late = np.where(straightforward, 0.011 + 0.15 * pressure, 0.22 + 0.5 * pressure)
+    p_late = np.where(straightforward, 0.009 + 0.15 * pressure, 0.22 + 0.5 * pressure)
     p_late = np.clip(p_late * OFFICE_LATE_FACTOR[np.asarray(office.codes)], 0, 0.95)
     late = r.random(n) < p_late
     on_time_days = 1 + np.minimum(r.gamma(2.5, 2.4, n) * np.where(straightforward, 1.0, 1.8), STANDARD_DAYS - 1)

@@ -1,0 +1,52 @@
+"""Every unit notebook under level2/ and level4/ runs top to bottom in a fresh kernel, as a
+learner receives it (released copy, with the key-free test items), and matches its unit.yaml."""
+
+from __future__ import annotations
+
+import shutil
+
+import nbclient
+import nbformat
+import pytest
+
+from course.content import load_course
+from course.content.scaffold import unit_notebook
+from course.exam import write_public_items
+from course.record import RECORD_FILE, read_record
+from tests.conftest import REPO
+
+COURSE = load_course(REPO)
+ENTRIES = [e for e in COURSE.entries if e.notebook and e.unit.level in (2, 4)]
+
+
+def test_there_are_level2_and_level4_notebooks():
+    levels = sorted(e.unit.level for e in ENTRIES)
+    assert levels.count(2) >= 3 and levels.count(4) >= 3
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.unit.id)
+def test_notebook_matches_its_unit_yaml(entry):
+    committed = nbformat.read(entry.notebook, as_version=4)
+    expected = unit_notebook(entry.unit)
+    assert [c.source for c in committed.cells] == [c.source for c in expected.cells], \
+        f"run `odp scaffold {entry.folder.relative_to(REPO)}`"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.unit.id)
+def test_notebook_executes_in_a_fresh_kernel(entry, tmp_path, monkeypatch):
+    folder = tmp_path / entry.unit.id
+    shutil.copytree(entry.folder, folder)
+    if entry.unit.id in COURSE.banks:
+        write_public_items(COURSE.banks[entry.unit.id], folder)
+    monkeypatch.setenv("ODP_LEARNER", "test-learner")
+    nb = nbformat.read(folder / entry.notebook.name, as_version=4)
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": str(folder)}}).execute()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert errors == []
+    widgets = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                  if "application/vnd.jupyter.widget-view+json" in o.get("data", {}))
+    assert widgets >= len(entry.unit.elements)
+    header, _ = read_record(folder / RECORD_FILE)
+    assert header.learner == "test-learner" and header.unit == entry.unit.id
