@@ -46,13 +46,13 @@ class KpiResult(HtmlResult):
         unit = periods.period_name(self.freq)
         side = "below" if self.higher_is_better else "above"
         if self.periods_missed == 0:
-            return (f"{unit.capitalize()}ly {self.measure} met the {self.fmt(self.target)} target in all "
+            return (f"{periods.period_adjective(self.freq).capitalize()} {self.measure} met the {self.fmt(self.target)} target in all "
                     f"{self.periods} {unit}s; {'lowest' if self.higher_is_better else 'highest'} "
                     f"{self.fmt(self.worst_value)} in the {self.worst_period}.")
-        return (f"{unit.capitalize()}ly {self.measure} was {side} the {self.fmt(self.target)} target in "
+        return (f"{periods.period_adjective(self.freq).capitalize()} {self.measure} was {side} the {self.fmt(self.target)} target in "
                 f"{self.periods_missed} of {self.periods} {unit}s, "
                 f"{'lowest' if self.higher_is_better else 'highest'} {self.fmt(self.worst_value)} "
-                f"in the {self.worst_period}.").replace("Dayly", "Daily")
+                f"in the {self.worst_period}.")
 
 
 def kpi_over_time(

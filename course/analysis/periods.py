@@ -5,14 +5,22 @@ from __future__ import annotations
 import pandas as pd
 
 _NAMES = {"D": "day", "B": "working day", "W": "week", "M": "month", "Q": "quarter", "Y": "year", "A": "year", "h": "hour", "H": "hour"}
+_ADJECTIVES = {"day": "daily", "working day": "working-daily", "week": "weekly", "month": "monthly",
+               "quarter": "quarterly", "year": "yearly", "hour": "hourly", "period": "per-period"}
 _SEASON = {"day": 7, "working day": 5, "week": 52, "month": 12, "quarter": 4, "hour": 24}
 
 
 def period_name(freq: str | None) -> str:
+    """'week' for "W" or "W-SUN", 'month' for "MS" or "ME", and so on."""
     if not freq:
         return "period"
     code = freq.lstrip("0123456789").split("-")[0]
-    return _NAMES.get(code[:1] if code[:1] not in ("h", "H") else code[:1], "period")
+    return _NAMES.get(code[:1], "period")
+
+
+def period_adjective(freq: str | None) -> str:
+    """'weekly', 'monthly', ... for captions."""
+    return _ADJECTIVES[period_name(freq)]
 
 
 def infer_freq(index: pd.Index) -> str | None:

@@ -27,7 +27,9 @@ class UploadLoader(widgets.VBox):
         self.frame: pd.DataFrame | None = None
         title = schema_named(schema).title
         text = label or f"Upload your own {title.lower()} data (CSV UTF-8 or .xlsx)"
-        self.label = widgets.HTML(f'<label for="odp-upload-{escape(schema)}"><strong>{escape(text)}</strong></label>')
+        # ipywidgets cannot give the upload button an id, so the label is visible text above it
+        # and the same words are the button's tooltip (its accessible description).
+        self.label = widgets.HTML(f'<p class="odp-upload-label"><strong>{escape(text)}</strong></p>')
         self.upload = widgets.FileUpload(accept=".csv,.xlsx", multiple=False, description="Choose file",
                                          tooltip=text, layout=widgets.Layout(width="auto", min_height="44px"))
         self.upload.add_class(f"odp-upload-{schema}")
