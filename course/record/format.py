@@ -25,8 +25,20 @@ def mac(key: bytes, fields: dict[str, Any]) -> str:
     return hmac.new(key, canonical(fields), hashlib.sha256).hexdigest()
 
 
+class Sealed:
+    """A line whose ``mac`` covers every other field, including ``prev``."""
+
+    def fields(self) -> dict[str, Any]:
+        out = asdict(self)
+        out.pop("mac")
+        return out
+
+    def sealed(self, key: bytes):
+        return type(self)(**{**self.fields(), "mac": mac(key, self.fields())})
+
+
 @dataclass(frozen=True)
-class Header:
+class Header(Sealed):
     learner: str
     unit: str
     created: str
@@ -36,17 +48,9 @@ class Header:
     prev: str = ""
     mac: str = ""
 
-    def fields(self) -> dict[str, Any]:
-        out = asdict(self)
-        out.pop("mac")
-        return out
-
-    def sealed(self, key: bytes) -> "Header":
-        return Header(**{**self.fields(), "mac": mac(key, self.fields())})
-
 
 @dataclass(frozen=True)
-class Entry:
+class Entry(Sealed):
     """One answer or change. ``response`` is whatever JSON the widget produced."""
 
     seq: int
@@ -61,14 +65,6 @@ class Entry:
     prev: str = ""
     mac: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
-
-    def fields(self) -> dict[str, Any]:
-        out = asdict(self)
-        out.pop("mac")
-        return out
-
-    def sealed(self, key: bytes) -> "Entry":
-        return Entry(**{**self.fields(), "mac": mac(key, self.fields())})
 
     def line(self) -> str:
         return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
