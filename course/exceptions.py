@@ -41,7 +41,3 @@ class RecordVersionError(RecordError):
 
 class RecordOwnerError(RecordError):
     """The record belongs to a different learner or unit."""
-
-
-class ServeError(CourseError):
-    """The course app could not be started."""

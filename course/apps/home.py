@@ -31,4 +31,5 @@ def render(course: CourseContent) -> str:
 
 
 def show() -> None:
-    display(HTML(render(require_course(Settings().content_root))))
+    # The home kernel is learner-facing: it never reads the item banks that hold the keys.
+    display(HTML(render(require_course(Settings().content_root, with_banks=False))))

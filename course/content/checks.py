@@ -33,7 +33,7 @@ def check_question(q: Question, loc: list, report: Reporter, *, formative: bool)
             yield report([*loc, "options"], f"duplicate option id {dup!r}")
         if not q.correct:
             yield report([*loc, "correct"], "is required: name the correct option(s)")
-        for i, cid in enumerate(q.correct):
+        for cid in q.correct:
             if cid not in ids:
                 yield report(
                     [*loc, "correct"],

@@ -74,8 +74,12 @@ class CourseContent:
         raise KeyError(f"no qualification with id {qual_id!r}")
 
 
-def load_course(root: Path) -> CourseContent:
-    """Load everything, collecting problems rather than stopping at the first."""
+def load_course(root: Path, *, with_banks: bool = True) -> CourseContent:
+    """Load everything, collecting problems rather than stopping at the first.
+
+    ``with_banks=False`` leaves the item banks (the answer keys) unread: for anything that runs
+    in a learner-facing kernel, such as the course home.
+    """
     root = root.resolve()
     catalogue, cat_loaded, problems = load(Catalogue, root / CATALOGUE_FILE, root)
     course = CourseContent(root, catalogue, problems=problems)
@@ -115,13 +119,14 @@ def load_course(root: Path) -> CourseContent:
     for dup in checks.duplicates(ids):
         problems.append(report(["qualifications"], f"unit id {dup!r} is used by more than one unit"))
     problems.extend(_orphans(root, claimed))
-    _load_banks(course)
+    if with_banks:
+        _load_banks(course)
     return course
 
 
-def require_course(root: Path) -> CourseContent:
+def require_course(root: Path, *, with_banks: bool = True) -> CourseContent:
     """Load everything and raise ContentError if any of it is wrong."""
-    course = load_course(root)
+    course = load_course(root, with_banks=with_banks)
     if course.problems:
         raise ContentError(course.problems)
     return course

@@ -166,6 +166,7 @@ def test_keyboard_only_answers_every_widget_type_and_reload_restores(served):
     # every action reached the record, and the chain is intact
     page.wait_for_timeout(500)
     header, entries = read_record(folder / RECORD_FILE)
+    assert header.keyed  # sealed with the server-held key, not the public one
     kinds = {(e.item, e.kind) for e in entries}
     for expected in [("values-q1", "check"), ("values-q3", "answer"), ("values-q5", "check"),
                      ("counter-request", "step"), ("cpd", "answer"), ("ready", "answer"),

@@ -47,3 +47,12 @@ def test_every_subcommand_has_help():
     for name in main.commands:
         result = CliRunner().invoke(main, [name, "--help"])
         assert result.exit_code == 0 and "Usage:" in result.output, name
+
+
+def test_the_learner_facing_home_never_reads_the_item_banks(content_tree):
+    from course.apps.home import render
+    from course.content import require_course
+
+    course = require_course(content_tree, with_banks=False)
+    assert course.banks == {}
+    assert "Sample unit" in render(course)

@@ -141,3 +141,11 @@ def test_public_test_items_hold_no_keys(folder):
     data = json.loads((folder / "test-items.json").read_text())
     assert all(set(item) == {"id", "type", "prompt", "options"} for item in data["items"])
     assert "correct" not in json.dumps(data)
+
+
+def test_a_failed_save_is_shown_to_the_learner_not_swallowed(folder):
+    q = reopen(folder).question("values-q1")
+    (folder / RECORD_FILE).unlink()
+    (folder / RECORD_FILE).mkdir()  # the record can no longer be written
+    q.answer(["b"])
+    assert q.status.startswith("Your answer could not be saved:")
