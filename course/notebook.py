@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 from html import escape
 from pathlib import Path
 
@@ -50,9 +51,16 @@ class UnitSession:
         if unit is None:
             raise ContentError(problems)
         self.unit = unit
+        self.widgets: dict[str, CourseWidget] = {}
+        # Under nbgrader (autograde or validate) the notebook runs in a fresh kernel as the
+        # assessor: show the content, but never open, create or write the learner's record.
+        # The hidden test cell marks the record instead.
+        self.grading = bool(os.environ.get("NBGRADER_EXECUTION"))
+        if self.grading:
+            self.learner, self.record = "", None
+            return
         self.learner = learner or current_learner()
         self.record = ResponseRecord.open(self.folder, self.learner, unit.id)
-        self.widgets: dict[str, CourseWidget] = {}
 
     # -- lookups -------------------------------------------------------------------------
     def element(self, element_id: str) -> Element:
@@ -105,6 +113,8 @@ class UnitSession:
     def show_element(self, element_id: str) -> None:
         element = self.element(element_id)
         display(HTML(element_html(element)))
+        if self.grading:
+            return
         if element.questions:
             display(HTML('<h3 class="odp">Check your understanding</h3>'))
         for n, q in enumerate(element.questions, 1):
@@ -119,6 +129,8 @@ class UnitSession:
         return TestSession(self.record, items, per_test, f"{self.unit.code} {self.unit.title} test")
 
     def show_test(self) -> None:
+        if self.grading:
+            return
         if not (self.folder / ITEMS_FILE).exists():
             # The source folder has no test: the release step writes the key-free items.
             display(HTML('<p class="odp">The test appears here when your assessor releases this unit to you.</p>'))
@@ -126,10 +138,12 @@ class UnitSession:
         display(self.test())
 
     def show_activity(self, aid: str) -> None:
-        display(self.activity(aid))
+        if not self.grading:
+            display(self.activity(aid))
 
     def show_task(self, task_id: str) -> None:
-        display(self.task(task_id))
+        if not self.grading:
+            display(self.task(task_id))
 
 
 def open_unit(folder: str | Path = ".", learner: str | None = None) -> UnitSession:

@@ -1,4 +1,10 @@
-"""Writing a unit's thin notebook from its unit.yaml, so authors never hand-edit notebooks."""
+"""Writing a unit's thin notebook from its unit.yaml, so authors never hand-edit notebooks.
+
+The notebook is also the unit's nbgrader source assignment: every cell is read-only (nbgrader
+restores locked cells at autograde, so a learner cannot change what runs), and a unit assessed
+by online test ends with one autograded cell whose hidden test marks the test from the
+learner's response record (``course.grading.cells.mark_test``).
+"""
 
 from __future__ import annotations
 
@@ -6,35 +12,62 @@ from pathlib import Path
 
 import nbformat
 
-from course.content.model import Unit
+from course.content.model import ItemBank, Unit
+
+TEST_CELL_ID = "test-result"
+TEST_CELL_SOURCE = (
+    "# Your test is marked from the answers you saved, when your assessor marks it.\n"
+    "### BEGIN HIDDEN TESTS\n"
+    "from course.grading.cells import mark_test\n"
+    "mark_test()\n"
+    "### END HIDDEN TESTS"
+)
 
 
-def unit_notebook(unit: Unit) -> nbformat.NotebookNode:
+def _locked(cell: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:
+    cell.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": True,
+                                 "grade_id": grade_id, "schema_version": 3}
+    return cell
+
+
+def _test_cell(points: int) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell(TEST_CELL_SOURCE)
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "points": points,
+                                 "grade_id": TEST_CELL_ID, "schema_version": 3}
+    return cell
+
+
+def unit_notebook(unit: Unit, bank: ItemBank | None = None) -> nbformat.NotebookNode:
     md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
     outcomes = "\n".join(f"- {o}" for o in unit.learning_outcomes)
     cells = [
-        md(f"# {unit.code} {unit.title}\n\nLevel {unit.level}. By the end of this unit you will:\n\n{outcomes}\n\n"
-           "Your answers are saved as you go. You can stop at any time and carry on later."),
-        code("from course.notebook import open_unit\nunit = open_unit()"),
+        _locked(md(f"# {unit.code} {unit.title}\n\nLevel {unit.level}. By the end of this unit you will:\n\n"
+                   f"{outcomes}\n\nYour answers are saved as you go. You can stop at any time and carry on later."),
+                "introduction"),
+        _locked(code("from course.notebook import open_unit\nunit = open_unit()"), "open-unit"),
     ]
-    cells += [code(f'unit.show_element("{e.id}")') for e in unit.elements]
+    cells += [_locked(code(f'unit.show_element("{e.id}")'), f"element-{e.id}") for e in unit.elements]
     if unit.activities:
-        cells.append(md("## Your development"))
-        cells += [code(f'unit.show_activity("{a.id}")') for a in unit.activities]
+        cells.append(_locked(md("## Your development"), "development"))
+        cells += [_locked(code(f'unit.show_activity("{a.id}")'), f"activity-{a.id}") for a in unit.activities]
     if unit.assessment == "online_test":
-        cells += [md("## The unit test\n\nSit the test when you feel ready. You can check your answers "
-                     "before you submit."), code("unit.show_test()")]
+        cells += [_locked(md("## The unit test\n\nSit the test when you feel ready. You can check your answers "
+                             "before you submit."), "test-introduction"),
+                  _locked(code("unit.show_test()"), "test")]
+        if bank is not None:
+            cells.append(_test_cell(bank.items_per_test))
     if unit.assignment:
-        cells.append(md("## Your assignment\n\nWrite about your own workplace. Your answers are saved "
-                        "as you type; your assessor marks them against the criteria for each task."))
-        cells += [code(f'unit.show_task("{t.id}")') for t in unit.assignment.tasks]
+        cells.append(_locked(md("## Your assignment\n\nWrite about your own workplace. Your answers are saved "
+                                "as you type; your assessor marks them against the criteria for each task."),
+                             "assignment-introduction"))
+        cells += [_locked(code(f'unit.show_task("{t.id}")'), f"task-{t.id}") for t in unit.assignment.tasks]
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["title"] = f"{unit.code} {unit.title}"
     return nb
 
 
-def write_unit_notebook(unit: Unit, folder: Path) -> Path:
+def write_unit_notebook(unit: Unit, folder: Path, bank: ItemBank | None = None) -> Path:
     path = Path(folder) / f"{unit.id}.ipynb"
-    nbformat.write(unit_notebook(unit), path)
+    nbformat.write(unit_notebook(unit, bank), path)
     return path

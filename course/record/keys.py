@@ -12,8 +12,27 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import secrets
+from pathlib import Path
 
 PUBLIC_KEY = b"odp-public-chain-v1"
+SECRET_FILE = "course-secret.key"
+
+
+def course_secret(data_path: Path) -> bytes:
+    """The course's record-sealing secret, made once and kept in the data folder (mode 0600).
+    The course server derives each learner's key from it; the grader derives the same key."""
+    path = Path(data_path) / SECRET_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+    return bytes.fromhex(path.read_text().strip())
 
 
 def learner_key(course_secret: bytes, learner: str) -> bytes:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 from course.config import Settings
 from course.content import require_course
-from course.record.keys import learner_key
+from course.record.keys import course_secret, learner_key
 from course.serve import workspace
 
 SHARE = Path(__file__).resolve().parent.parent / "share" / "jupyter"
@@ -29,17 +28,6 @@ def voila_args(settings: Settings, folder: Path) -> list[str]:
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.file_allowlist=['.*\\.(png|svg|css)']",
     ]
-
-
-def course_secret(data_path: Path) -> bytes:
-    """The course's record-sealing secret, made once and kept in the data folder (mode 0600)."""
-    path = data_path / "course-secret.key"
-    if not path.exists():
-        data_path.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_hex(32))
-    return bytes.fromhex(path.read_text().strip())
 
 
 def voila_env(settings: Settings) -> dict[str, str]:

@@ -27,8 +27,8 @@ def test_there_are_level2_and_level4_notebooks():
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.unit.id)
 def test_notebook_matches_its_unit_yaml(entry):
     committed = nbformat.read(entry.notebook, as_version=4)
-    expected = unit_notebook(entry.unit)
-    assert [c.source for c in committed.cells] == [c.source for c in expected.cells], \
+    expected = unit_notebook(entry.unit, COURSE.banks.get(entry.unit.id))
+    assert [(c.source, c.metadata) for c in committed.cells] == [(c.source, c.metadata) for c in expected.cells], \
         f"run `odp scaffold {entry.folder.relative_to(REPO)}`"
 
 

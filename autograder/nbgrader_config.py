@@ -1,0 +1,66 @@
+"""The nbgrader course for the ODP units. Run nbgrader's own commands from this folder
+(see docs/grading.md): generate_assignment, release_assignment, collect, autograde,
+generate_feedback, release_feedback, export.
+
+source/<unit>/ links to the unit's folder under level2/ (the unit notebook IS the source
+assignment). The item banks in banks/ hold the answer keys; nothing in this folder except
+release/ and feedback/ may ever reach a learner.
+"""
+
+import os
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+# The grading kernels nbgrader starts inherit these: they find the item banks and the
+# course secret through them, never through the submission.
+os.environ.setdefault("ODP_CONTENT_ROOT", str(HERE.parent))
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import (  # noqa: E402
+    AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearMarkScheme, ClearOutput,
+    ClearSolutions, ComputeChecksums, Execute, GetGrades, IgnorePattern, IncludeHeaderFooter,
+    InstantiateTests, LimitOutput, LockCells, SaveAutoGrades, SaveCells,
+)
+
+from course.config import Settings  # noqa: E402
+from course.exam import ITEMS_FILE  # noqa: E402
+from course.record import RECORD_FILE  # noqa: E402
+from course.grading.nbgrader_ext import SaveMarkingNotes, SetGradingContext, WriteTestItems  # noqa: E402
+
+settings = Settings()
+os.environ.setdefault("ODP_DATA_DIR", str(settings.data_path))
+
+c = get_config()  # noqa: F821 (nbgrader provides it)
+
+c.CourseDirectory.root = str(HERE)
+c.CourseDirectory.course_id = "odp"
+if os.environ.get("ODP_GRADEBOOK_URL"):  # e.g. postgresql+psycopg://grader@db/odp
+    c.CourseDirectory.db_url = os.environ["ODP_GRADEBOOK_URL"]
+# autograde copies every non-notebook file from source/ over the submission: never the record
+# (an author who ran a source notebook has one there).
+c.Autograde.exclude_overwriting = {
+    folder.name: [RECORD_FILE, f".{RECORD_FILE}.lock", ITEMS_FILE] for folder in (HERE / "source").iterdir()
+}
+
+exchange = settings.data_path / "exchange"
+exchange.mkdir(parents=True, exist_ok=True)
+exchange.chmod(0o777)  # nbgrader refuses an exchange learners cannot write to
+c.Exchange.root = str(exchange)
+
+# generate_assignment: nbgrader's own steps, then the key-free test items into the release.
+c.GenerateAssignment.preprocessors = [
+    IncludeHeaderFooter, InstantiateTests, LockCells, ClearSolutions, ClearOutput, CheckCellMetadata,
+    ComputeChecksums, SaveCells, ClearHiddenTests, ClearMarkScheme, ComputeChecksums, CheckCellMetadata,
+    WriteTestItems,
+]
+c.WriteTestItems.release_directory = str(HERE / "release")
+
+# autograde: tell the kernel whose submission it is; keep the marking notes in the gradebook.
+c.Autograde.autograde_preprocessors = [
+    SetGradingContext, Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+    SaveAutoGrades, SaveMarkingNotes, AssignLatePenalties, CheckCellMetadata,
+]
+c.Execute.timeout = 60
+
+# generate_feedback: nbgrader shows hidden tests in feedback by default (nbgrader #917).
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

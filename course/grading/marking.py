@@ -1,0 +1,167 @@
+"""Marking one attempt at a unit test from the learner's response record.
+
+The one rule the official nbgrader score (hidden test cell) and any other scorer share: rebuild
+the learner's paper from its seed, take the last trusted answer saved for each item on it before
+the attempt was submitted, and score each item all-or-nothing with :func:`course.scoring.is_correct`.
+An answer the tamper check cannot vouch for scores 0, with the reason recorded.
+
+What the learner sees (``_repr_html_``, shown in nbgrader's feedback) says which questions were
+answered and why any could not be scored, never which were right: the items are reused on resits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from course.content.model import ItemBank
+from course.exam import draw, seed_for
+from course.exceptions import RecordError, RecordMissingError
+from course.record import RECORD_FILE, Entry, Header, read_record, verify
+from course.record.keys import PUBLIC_KEY, learner_key
+from course.scoring import is_correct
+from course.widgets.test import TEST_ITEM
+
+UNTRUSTED = "the saved answer failed the record's tamper check"
+
+
+@dataclass(frozen=True)
+class ItemMark:
+    number: int              # position on the learner's paper
+    item: str                # bank item id (grading side: never shown to the learner)
+    answered: bool
+    correct: bool
+    untrusted: bool = False
+
+    @property
+    def score(self) -> float:
+        return 1.0 if self.correct and not self.untrusted else 0.0
+
+
+@dataclass(frozen=True)
+class TestMark:
+    """One learner's result for one attempt. Its plain-text form is the score alone, which is
+    how an nbgrader autograded test cell reports partial credit."""
+
+    learner: str
+    unit: str
+    attempt: int
+    pass_mark: float
+    items: tuple[ItemMark, ...]
+    notes: tuple[str, ...] = ()        # why anything was not scored, for the assessor and learner
+    flagged: bool = False              # the assessor should look at this submission
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        return sum(i.score for i in self.items)
+
+    @property
+    def max_score(self) -> int:
+        return len(self.items)
+
+    @property
+    def passed(self) -> bool:
+        return self.max_score > 0 and self.score >= self.pass_mark * self.max_score - 1e-9
+
+    @property
+    def answered(self) -> int:
+        return sum(i.answered for i in self.items)
+
+    def summary(self) -> str:
+        outcome = "pass" if self.passed else "not yet passed"
+        return (f"Attempt {self.attempt}: {self.score:g} out of {self.max_score} ({outcome}; the pass "
+                f"mark is {round(self.pass_mark * self.max_score)}). You answered {self.answered} "
+                f"of {self.max_score} questions.")
+
+    def __repr__(self) -> str:
+        return f"{self.score:g}"
+
+    def _repr_html_(self) -> str:
+        notes = "".join(f"<li>{escape(n)}</li>" for n in self.notes)
+        untrusted = [str(i.number) for i in self.items if i.untrusted]
+        blank = [str(i.number) for i in self.items if not i.answered and not i.untrusted]
+        rows = []
+        if blank:
+            rows.append(f"<li>Not answered: question {', '.join(blank)}.</li>")
+        if untrusted:
+            rows.append(f"<li>Not scored: question {', '.join(untrusted)} ({escape(UNTRUSTED)}).</li>")
+        return (f'<section class="odp-test-result" aria-label="Test result">'
+                f"<p><strong>{escape(self.summary())}</strong></p>"
+                + (f"<ul>{''.join(rows)}</ul>" if rows else "")
+                + (f"<p>Notes from marking:</p><ul>{notes}</ul>" if notes else "")
+                + "</section>")
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        data = {"text/plain": repr(self), "text/html": self._repr_html_()}
+        # Read by the gradebook hook (course.grading.hooks.SaveMarkingNotes); not rendered.
+        meta = {"odp": {"score": self.score, "max": self.max_score, "attempt": self.attempt,
+                        "notes": list(self.notes), "flagged": self.flagged}}
+        return data, meta
+
+
+def paper_items(bank: ItemBank, learner: str, attempt: int):
+    return draw(bank.items, bank.items_per_test, seed_for(learner, bank.unit, attempt)).items
+
+
+def blank_mark(bank: ItemBank, learner: str, attempt: int, pass_mark: float, note: str,
+               flagged: bool) -> TestMark:
+    items = tuple(ItemMark(n, q.id, False, False) for n, q in enumerate(paper_items(bank, learner, attempt), 1))
+    return TestMark(learner, bank.unit, attempt, pass_mark, items, (note,), flagged)
+
+
+def mark_entries(bank: ItemBank, header: Header, entries: list[Entry], *, learner: str, attempt: int,
+                 pass_mark: float, key: bytes, head_mac: str | None = None) -> TestMark:
+    check = verify(header, entries, key, learner=learner, unit=bank.unit, head_mac=head_mac)
+    submitted = [e.seq for e in entries if e.item == TEST_ITEM and e.kind == "submit" and e.attempt == attempt]
+    cutoff = min(submitted) if submitted else None
+    answers: dict[str, Entry] = {}
+    for e in entries:
+        if e.kind == "answer" and e.attempt == attempt and (cutoff is None or e.seq < cutoff):
+            answers[e.item] = e  # the last answer saved before the attempt was submitted
+    marks = []
+    for n, q in enumerate(paper_items(bank, learner, attempt), 1):
+        entry = answers.get(q.id)
+        response = entry.response if entry else None
+        answered = response not in (None, "", [])
+        # An edited start/submit line makes the attempt's cut-off untrustworthy too.
+        untrusted = answered and not (check.trusted(q.id) and check.trusted(TEST_ITEM))
+        marks.append(ItemMark(n, q.id, answered, answered and is_correct(q, response), untrusted))
+    notes = tuple(f"Tamper check: {p}." for p in check.problems)
+    started = any(e.item == TEST_ITEM and e.kind == "start" and e.attempt == attempt for e in entries)
+    if not started and not any(m.answered for m in marks):
+        notes += (f"Attempt {attempt} was not started: no answers were saved for it.",)
+    return TestMark(learner, bank.unit, attempt, pass_mark, tuple(marks), notes, flagged=not check.ok,
+                    details={"submitted": cutoff is not None})
+
+
+def record_key(header: Header, course_secret: bytes | None) -> bytes | None:
+    """The key the record should verify under: the learner's server-given key if the course
+    server sealed it, the public key otherwise; None if the secret needed is not available."""
+    if not header.keyed:
+        return PUBLIC_KEY
+    return learner_key(course_secret, header.learner) if course_secret else None
+
+
+def mark_folder(folder: Path, bank: ItemBank, *, learner: str, attempt: int, pass_mark: float,
+                course_secret: bytes | None) -> TestMark:
+    """Mark the record in a submission folder. Never raises for a bad record: the reason is in
+    the mark's notes and the mark is flagged."""
+    try:
+        header, entries = read_record(Path(folder) / RECORD_FILE)
+    except RecordMissingError:
+        return blank_mark(bank, learner, attempt, pass_mark,
+                          f"The submission has no response record ({RECORD_FILE}): no answers were saved.",
+                          flagged=True)
+    except RecordError as exc:
+        return blank_mark(bank, learner, attempt, pass_mark,
+                          f"The response record could not be read: {exc}", flagged=True)
+    key = record_key(header, course_secret)
+    if key is None:
+        return blank_mark(bank, learner, attempt, pass_mark,
+                          "The record was sealed by the course server but the grader has no course "
+                          "secret to check it with.", flagged=True)
+    return mark_entries(bank, header, entries, learner=learner, attempt=attempt,
+                        pass_mark=pass_mark, key=key)

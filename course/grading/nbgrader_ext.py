@@ -1,0 +1,92 @@
+"""nbgrader preprocessors that connect it to the course. ``autograder/nbgrader_config.py``
+puts them in nbgrader's own pipelines, so the assessor types nbgrader's own commands.
+
+- ``WriteTestItems`` (generate_assignment): writes the key-free ``test-items.json`` into the
+  release, from the unit's item bank.
+- ``SetGradingContext`` (autograde, before Execute): tells the kernel whose submission it is.
+- ``SaveMarkingNotes`` (autograde, after SaveAutoGrades): puts the marking notes (e.g. why an
+  answer failed its tamper check) in the gradebook as an automatic comment and flags the
+  submission for the assessor.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat.notebooknode import NotebookNode
+from nbgrader import utils
+from nbgrader.api import Comment, Gradebook
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
+
+from course.config import Settings
+from course.content import load_course
+from course.exam import write_public_items
+from course.grading.context import ASSIGNMENT_ENV, LEARNER_ENV
+from course.grading.sittings import parse_assignment
+from course.record import RECORD_FILE
+
+
+class WriteTestItems(NbGraderPreprocessor):
+    release_directory = Unicode(
+        "", help="Absolute path of the nbgrader course's release folder (set in nbgrader_config.py)."
+    ).tag(config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
+        assignment = resources["nbgrader"]["assignment"]
+        unit, _ = parse_assignment(assignment)
+        if not self.release_directory:
+            raise ValueError("WriteTestItems.release_directory is not set in nbgrader_config.py")
+        release = Path(self.release_directory) / assignment
+        # A source folder an author has run holds their record: it is never released.
+        for stray in (RECORD_FILE, f".{RECORD_FILE}.lock"):
+            (release / stray).unlink(missing_ok=True)
+        course = load_course(Settings().content_root)
+        bank = course.banks.get(unit)
+        if bank is not None:
+            write_public_items(bank, release)
+        return nb, resources
+
+
+class SetGradingContext(NbGraderPreprocessor):
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
+        # The kernel nbgrader starts next inherits this process's environment.
+        os.environ[LEARNER_ENV] = resources["nbgrader"]["student"]
+        os.environ[ASSIGNMENT_ENV] = resources["nbgrader"]["assignment"]
+        return nb, resources
+
+
+class SaveMarkingNotes(NbGraderPreprocessor):
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
+        info = resources["nbgrader"]
+        notes: list[str] = []
+        flagged = False
+        for cell in nb.cells:
+            if not utils.is_grade(cell) or cell.cell_type != "code":
+                continue
+            for out in cell.get("outputs", []):
+                meta = out.get("metadata", {}).get("odp")
+                if out.get("output_type") == "execute_result" and meta:
+                    notes += meta.get("notes", [])
+                    flagged |= bool(meta.get("flagged"))
+                    grade_id = cell.metadata["nbgrader"]["grade_id"]
+                    with Gradebook(info["db_url"]) as gb:
+                        self._save(gb, info, grade_id, notes, flagged)
+        return nb, resources
+
+    @staticmethod
+    def _save(gb: Gradebook, info: dict, grade_id: str, notes: list[str], flagged: bool) -> None:
+        submission = gb.find_submission_notebook(info["notebook"], info["assignment"], info["student"])
+        cell = gb.find_grade_cell(grade_id, info["notebook"], info["assignment"])
+        # nbgrader keeps comments for answer cells only; a comment row on the test cell holds
+        # the autograder's notes without changing nbgrader's tables.
+        comment = gb.db.query(Comment).filter_by(notebook_id=submission.id, cell_id=cell.id).one_or_none()
+        if comment is None:
+            comment = Comment(notebook_id=submission.id, cell_id=cell.id)
+            gb.db.add(comment)
+        comment.auto_comment = "\n".join(notes) or None
+        if flagged:  # never clear a flag an assessor set
+            submission.flagged = True
+        gb.db.commit()
