@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from course import __version__
-from course.cli import catalogue, scaffold, serve, validate
+from course.cli import catalogue, grading, scaffold, serve, validate
 from course.exceptions import CourseError
 
 
@@ -26,6 +26,7 @@ def main() -> None:
     """Operational Delivery Profession course tools: content, grading, the course app."""
 
 
-for module in (validate, catalogue, scaffold, serve):
-    main.add_command(module.command)
+for command in (validate.command, catalogue.command, scaffold.command, serve.command,
+                grading.stage_command, grading.results_command):
+    main.add_command(command)
 

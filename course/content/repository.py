@@ -24,6 +24,7 @@ from course.exceptions import ContentError
 
 UNIT_FILE = "unit.yaml"
 BANKS_DIR = Path("autograder") / "banks"
+SOURCE_DIR = Path("autograder") / "source"   # nbgrader's source assignments (links to unit folders)
 LEVEL_DIRS = ("level2", "level3", "level4", "level5", "level6", "level7")
 
 
@@ -160,6 +161,35 @@ def _check_notebook(entry: UnitEntry, root: Path):
         yield Problem(name, "", "has outputs: clear them before committing (Kernel > Restart and Clear)")
 
 
+def _check_grading(course: CourseContent):
+    """A unit assessed by online test is an nbgrader source assignment: autograder/source/<unit>
+    must be its folder, and its notebook must end in the test cell worth the items a test draws."""
+    for entry in course.entries:
+        unit, bank = entry.unit, course.banks.get(entry.unit.id) if entry.unit else None
+        if unit is None or unit.assessment != "online_test" or entry.notebook is None or bank is None:
+            continue
+        link = course.root / SOURCE_DIR / unit.id
+        # A link keeps the source and the unit one thing; a copied tree (no links) passes while
+        # its notebook is the same file.
+        same = link.is_dir() and (link.resolve() == entry.folder or (
+            (link / entry.notebook.name).is_file()
+            and (link / entry.notebook.name).read_bytes() == entry.notebook.read_bytes()))
+        if not same:
+            yield Problem((SOURCE_DIR / unit.id).as_posix(), "",
+                          f"must link to {relative(entry.folder, course.root)} so nbgrader can release "
+                          f"the unit (ln -s ../../{relative(entry.folder, course.root)} {SOURCE_DIR / unit.id})")
+        try:
+            nb = nbformat.read(entry.notebook, as_version=4)
+        except Exception:  # a corrupt notebook is reported by _check_notebook
+            continue
+        tests = [c.metadata["nbgrader"] for c in nb.cells
+                 if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
+        if [t.get("points") for t in tests] != [bank.items_per_test]:
+            yield Problem(relative(entry.notebook, course.root), "",
+                          f"needs one autograded test cell worth {bank.items_per_test} point(s) (the "
+                          f"items a test draws): run `odp scaffold {relative(entry.folder, course.root)}`")
+
+
 def _orphans(root: Path, claimed: set[Path]):
     for level in LEVEL_DIRS:
         for unit_file in sorted((root / level).glob(f"*/{UNIT_FILE}")):
@@ -184,6 +214,7 @@ def _load_banks(course: CourseContent) -> None:
             course.problems.append(report(["unit"], f"unit {bank.unit!r} is not in the catalogue"))
         course.problems.extend(checks.check_bank(bank, loaded))
         course.banks[bank.unit] = bank
+    course.problems.extend(_check_grading(course))
     for uid, unit in units.items():
         if unit.assessment == "online_test" and uid not in course.banks:
             entry = course.entry(uid)

@@ -1,16 +1,22 @@
 """A learner's working folder: the only thing the learner-facing server can see.
 
-It holds the course home app and a released copy of each available unit. Answer keys live in
-``autograder/banks`` and are never copied here.
+It holds the course home app, the dashboards this viewer may open, and a released copy of
+each available unit. Answer keys live in ``autograder/banks`` and are never copied here; the
+tracking store and the course secret sit two levels up, outside what the server serves.
 """
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
+
+import nbformat
 
 from course.content import CourseContent
 from course.exam import write_public_items
+from course.serve.preheat import with_preheat_cell
+from course.grading.release import released
 
 APPS = Path(__file__).resolve().parent.parent / "apps"
 HOME = "home.ipynb"
@@ -20,24 +26,44 @@ RELEASED_SUFFIXES = {".ipynb", ".yaml", ".csv", ".md", ".png", ".svg"}
 
 
 def learner_folder(data_path: Path, learner: str) -> Path:
-    return data_path / "learners" / learner
+    return data_path / "learners" / learner  # the same as Settings.learner_path
 
 
-def prepare(course: CourseContent, data_path: Path, learner: str) -> Path:
-    """Create or refresh the learner's folder. A learner's own files (answers, records) are
-    never overwritten: only course files are copied in."""
+def prepare(course: CourseContent, data_path: Path, learner: str,
+            apps: Iterable[str] = ()) -> Path:
+    """Create or refresh the learner's folder: the home app, the app notebooks named in
+    ``apps`` (the dashboards this viewer may see) and the units. A learner's own files
+    (answers, records) are never overwritten: only course files are copied in."""
     folder = learner_folder(data_path, learner)
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(APPS / HOME, folder / HOME)
+    wanted = set(apps)
+    for notebook in APPS.glob("*.ipynb"):
+        if notebook.name != HOME:
+            target = folder / notebook.name
+            if notebook.name in wanted:
+                shutil.copyfile(notebook, target)
+            else:
+                target.unlink(missing_ok=True)  # a role this server no longer offers
     for entry in course.entries:
         if entry.notebook is None:
             continue
         target = folder / entry.unit.id
         target.mkdir(exist_ok=True)
         for src in entry.folder.iterdir():
-            if src.is_file() and src.suffix in RELEASED_SUFFIXES:
+            if src.suffix == ".ipynb":
+                # the unit notebook is an nbgrader source: the learner gets the released copy
+                release_notebook(src, target / src.name)
+            elif src.is_file() and src.suffix in RELEASED_SUFFIXES:
                 shutil.copyfile(src, target / src.name)
         bank = course.banks.get(entry.unit.id)
         if bank is not None:
             write_public_items(bank, target)  # the test's items, without the keys
     return folder
+
+
+def release_notebook(src: Path, target: Path) -> None:
+    """The learner's copy of a unit notebook (nbgrader's release steps), whose first cell
+    waits for the page request so a preheated kernel never shows a stale record (preheat.py)."""
+    nb = with_preheat_cell(released(nbformat.read(src, as_version=4)))
+    nbformat.write(nb, target)

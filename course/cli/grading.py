@@ -1,0 +1,60 @@
+"""``odp stage-resits`` and ``odp results``: the two grading steps nbgrader has no command for.
+Everything else an assessor does is nbgrader's own commands (docs/grading.md)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from course.config import Settings
+from course.content import require_course
+from course.grading.resits import stage_resits
+from course.grading.results import attempt_results, write_csv
+
+COURSE_DIR = click.option(
+    "--course-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="The nbgrader course folder (default: autograder/ under the content root).")
+
+
+def _course_dir(given: Path | None) -> Path:
+    return (given or Settings().content_root / "autograder").resolve()
+
+
+@click.command("stage-resits")
+@click.argument("unit")
+@COURSE_DIR
+def stage_command(unit: str, course_dir: Path | None) -> None:
+    """Make each resit attempt in UNIT's collected submissions its own nbgrader assignment
+    (UNIT-attempt-N), ready for `nbgrader autograde UNIT-attempt-N`."""
+    staged, skipped = stage_resits(_course_dir(course_dir), unit)
+    for s in staged:
+        click.echo(f"staged {s.learner}: attempt {s.attempt} as {s.assignment}")
+    for s in skipped:
+        click.echo(f"skipped {s.learner}: {s.reason}", err=True)
+    for name in sorted({s.assignment for s in staged}):
+        click.echo(f"next: nbgrader autograde {name}")
+    if not staged:
+        click.echo("no resit attempts to stage")
+
+
+@click.command("results")
+@COURSE_DIR
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the rows to this CSV file.")
+def results_command(course_dir: Path | None, csv_path: Path | None) -> None:
+    """Every graded test attempt from the gradebook: score, pass or not, first-time pass."""
+    folder = _course_dir(course_dir)
+    db_url = os.environ.get("ODP_GRADEBOOK_URL") or f"sqlite:///{folder / 'gradebook.db'}"
+    rows = attempt_results(db_url, require_course(Settings().content_root))
+    table = Table("learner", "unit", "attempt", "score", "result", "first time", "flagged")
+    for r in rows:
+        table.add_row(r.learner, r.unit, str(r.attempt), f"{r.score:g}/{r.max_score:g}",
+                      "pass" if r.passed else "not yet", "yes" if r.first_time_pass else "no",
+                      "yes" if r.flagged else "")
+    Console().print(table)
+    if csv_path:
+        click.echo(f"wrote {write_csv(rows, csv_path)}")

@@ -1,0 +1,99 @@
+"""Scanning what a learner can receive for anything that gives a summative answer away.
+
+Released notebooks, test-items.json, feedback HTML and the pages a learner-facing server sends
+are all scanned for the same fingerprints, taken from the item banks:
+
+- an answer-key field (``correct``, ``accept``) near a bank item's id;
+- a bank item's prompt followed by an answer-key field (a summative item copied, key and all,
+  into formative content);
+- the text of a bank item's explanation, or of an option's feedback or misconception;
+- an accepted answer of a text question, or the number of a numeric one, near its item id;
+- the grader's hidden test code and the bank files' own banner.
+
+Text is compared after undoing HTML and JSON escaping, so a key cannot hide behind ``&quot;``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from course.content.model import ItemBank
+
+NEAR = 600  # characters: how close a key field must be to an item id to count
+GRADER_MARKERS = ("BEGIN HIDDEN TESTS", "course.grading.cells", "mark_test(",
+                  "Contains the answer keys")
+# The bank's key fields. ("answer" is not one: the check-your-answers list shows the learner
+# their own answers under that name.)
+_KEY_FIELD = r"""["']?\b(correct|accept)\b["']?\s*[:=]"""
+
+
+@dataclass(frozen=True)
+class Leak:
+    where: str
+    item: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.what}" + (f" (item {self.item})" if self.item else "")
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    item: str
+    what: str
+    pattern: re.Pattern
+    needle: str = ""  # a plain substring the text must hold for the pattern to match (speed)
+
+
+def _literal(text: str) -> str:
+    return r"\s+".join(re.escape(w) for w in text.split())
+
+
+def fingerprints(banks: Iterable[ItemBank]) -> list[Fingerprint]:
+    prints = [Fingerprint("", f"grader-only text {m!r}", re.compile(re.escape(m)), m) for m in GRADER_MARKERS]
+    for bank in banks:
+        for q in bank.items:
+            item = re.escape(q.id)
+            prints.append(Fingerprint(q.id, "an answer-key field next to a test item's id",
+                                      re.compile(rf"(?<![\w-]){item}(?![\w-])[\s\S]{{0,{NEAR}}}?{_KEY_FIELD}"), q.id))
+            prints.append(Fingerprint(q.id, "a test item's prompt with an answer-key field",
+                                      re.compile(rf"{_literal(q.prompt[:80])}[\s\S]{{0,{NEAR}}}?{_KEY_FIELD}"),
+                                      q.prompt.split()[0]))
+            private = [q.explanation] + [t for o in q.options for t in (o.feedback, o.misconception)]
+            for text in filter(None, private):
+                prints.append(Fingerprint(q.id, "a test item's explanation or option feedback",
+                                          re.compile(_literal(text)), text.split()[0]))
+            keys = list(q.accept) + ([f"{q.answer:g}"] if q.answer is not None else [])
+            for key in keys:
+                prints.append(Fingerprint(q.id, "a test item's accepted answer next to its id", re.compile(
+                    rf"(?<![\w-]){item}(?![\w-])[\s\S]{{0,{NEAR}}}?(?<!\w){_literal(key)}(?!\w)", re.I), q.id))
+    return prints
+
+
+def _normalised(text: str) -> str:
+    # ipynb and JSON escape quotes and newlines; HTML escapes quotes and apostrophes.
+    text = text.replace('\\"', '"').replace("\\n", "\n").replace("\\u2019", "\u2019")
+    return html.unescape(html.unescape(text))
+
+
+def scan_text(text: str, where: str, prints: list[Fingerprint]) -> list[Leak]:
+    text = _normalised(text)
+    return [Leak(where, p.item, p.what) for p in prints
+            if (not p.needle or p.needle in text) and p.pattern.search(text)]
+
+
+def scan_files(paths: Iterable[Path], prints: list[Fingerprint], root: Path | None = None) -> list[Leak]:
+    leaks = []
+    for path in paths:
+        if path.is_file():
+            name = str(path.relative_to(root)) if root else str(path)
+            leaks += scan_text(path.read_bytes().decode("utf-8", "replace"), name, prints)
+    return leaks
+
+
+def scan_tree(folder: Path, prints: list[Fingerprint]) -> list[Leak]:
+    return scan_files(sorted(Path(folder).rglob("*")), prints, Path(folder))

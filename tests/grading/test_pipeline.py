@@ -1,0 +1,265 @@
+"""The whole Level 2 test path through nbgrader's own commands, end to end.
+
+generate_assignment → release_assignment → learners fetch, sit the test (through the widget
+API, and one in Chromium via Voila) → submit → collect → autograde → stage resits → autograde
+the resit → generate_feedback → export; then every file a learner can receive is scanned for
+answer keys. One pipeline run (module fixture) feeds every test below.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from course.config import Settings
+from course.content import load_course
+from course.grading.leaks import fingerprints, scan_text, scan_tree
+from course.notebook import open_unit
+from course.record import RECORD_FILE
+from course.serve.server import voila_args, voila_env
+from tests.browser import chromium, free_port
+from tests.grading.course_copy import CourseCopy, make_copy, record_key, right, wrong
+
+pytestmark = [pytest.mark.slow]
+UNIT = "working-in-od"
+RESIT = f"{UNIT}-attempt-2"
+
+# learner → answers per question on their paper: R right, W wrong, - blank
+PLANS = {
+    "learner-right": "RRRRRRRRRR",
+    "learner-wrong": "WWWWWWWWWW",
+    "learner-partial": "RRRRRRWW--",      # sealed with the public key, as in JupyterLab
+    "learner-tampered": "RRRRRWWWWW",     # then edits the five wrong answers in the record
+    "learner-resit": "RRRWWWWWWW",        # attempt 1; attempt 2 is all right
+    "learner-copycat": "RRRRRRRRRR",      # submits learner-right's record as their own
+}
+BLANK = "learner-blank"                   # opens the unit, never starts the test
+BROWSER = "learner-browser"               # all right, in Chromium
+EXPECTED = {  # (learner, attempt) → score out of 10
+    ("learner-right", 1): 10, ("learner-wrong", 1): 0, ("learner-partial", 1): 6,
+    ("learner-tampered", 1): 5, ("learner-resit", 1): 3, ("learner-resit", 2): 10,
+    ("learner-copycat", 1): 0, (BLANK, 1): 0, (BROWSER, 1): 10,
+}
+
+
+@dataclass
+class Pipeline:
+    course: CourseCopy
+    results: list[dict] = field(default_factory=list)
+    grades_csv: list[dict] = field(default_factory=list)
+    page_texts: list[tuple[str, str]] = field(default_factory=list)
+
+
+def answer(session, bank, plan: str) -> None:
+    by_id = {q.id: q for q in bank.items}
+    for widget, step in zip(session.questions, plan):
+        q = by_id[widget.item_id]
+        if step != "-":
+            widget.answer(right(q) if step == "R" else wrong(q))
+    session.summary.act("review")
+    session.summary.act("submit")
+
+
+def sit(course: CourseCopy, learner: str, plan: str, *, keyed: bool = True):
+    folder = course.home(learner) / UNIT
+    with record_key(course.key_for(learner) if keyed else None):
+        unit = open_unit(folder, learner)
+        session = unit.test()
+        session.start()
+        answer(session, course.bank(UNIT), plan)
+    return unit, session
+
+
+def tamper(folder: Path, bank, plan: str) -> None:
+    """Rewrite the learner's wrong answers as right ones, by hand, without the key."""
+    by_id = {q.id: q for q in bank.items}
+    lines = (folder / RECORD_FILE).read_text().splitlines()
+    paper = [json.loads(x)["response"]["items"] for x in lines[1:] if '"kind": "start"' in x][0]
+    targets = {item for item, step in zip(paper, plan) if step == "W"}
+    out = []
+    for line in lines:
+        obj = json.loads(line)
+        if obj.get("kind") == "answer" and obj.get("item") in targets:
+            obj["response"] = right(by_id[obj["item"]])
+        out.append(json.dumps(obj, sort_keys=True))
+    (folder / RECORD_FILE).write_text("\n".join(out) + "\n")
+
+
+def wait_http(url: str, proc: subprocess.Popen, limit: float = 90) -> None:
+    deadline = time.monotonic() + limit
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"voila exited: {proc.stdout.read()}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{url} did not answer within {limit} s") from None
+            time.sleep(0.3)
+
+
+def sit_in_browser(course: CourseCopy, pipeline: Pipeline) -> None:
+    """The learner's released copy served by Voila as `odp serve` serves it; they sit the test
+    with the keyboard and mouse in Chromium."""
+    folder = course.home(BROWSER)
+    settings = Settings(content_root=course.root, data_dir=course.data, learner=BROWSER, port=free_port())
+    env = dict(voila_env(settings), PATH=course.env["PATH"])
+    proc = subprocess.Popen(voila_args(settings, folder), env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{settings.port}"
+    try:
+        wait_http(base + "/voila/tree", proc)
+        by_id = {q.id: q for q in course.bank(UNIT).items}
+        with chromium() as browser:
+            page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="en-GB")
+            frames: list[str] = []
+            page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(
+                f if isinstance(f, str) else f.decode("utf-8", "replace"))))
+            page.goto(f"{base}/voila/render/{UNIT}/{UNIT}.ipynb")
+            page.get_by_role("button", name="Start the test").click(timeout=90_000)
+            page.wait_for_selector(".odp-check-answers", timeout=60_000)
+            pipeline.page_texts.append(("voila page, test in progress", page.content()))
+            items = page.eval_on_selector_all(".odp-question[id^='odp-q-wod-t']",
+                                              "els => els.map(e => e.id.slice('odp-q-'.length))")
+            assert len(items) == 10
+            for item in items:
+                response = right(by_id[item])
+                for value in response if isinstance(response, list) else [response]:
+                    page.check(f"#odp-q-{item} input[value='{value}']")
+            page.get_by_role("button", name="Check your answers").click()
+            page.get_by_role("button", name="Submit your answers").click()
+            page.locator(".odp-check-answers").get_by_text("Test submitted").wait_for()
+            page.wait_for_timeout(300)
+            pipeline.page_texts.append(("voila page, submitted", page.content()))
+            pipeline.page_texts.append(("voila websocket frames", "\n".join(frames)))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory) -> Pipeline:
+    course = make_copy(tmp_path_factory.mktemp("odp"))
+    p = Pipeline(course)
+    course.nbgrader("generate_assignment", UNIT)
+    course.nbgrader("release_assignment", UNIT)
+    learners = [*PLANS, BLANK, BROWSER]
+    course.for_each_learner("fetch_assignment", UNIT, learners)
+
+    for learner, plan in PLANS.items():
+        sit(course, learner, plan, keyed=learner != "learner-partial")
+    tamper(course.home("learner-tampered") / UNIT, course.bank(UNIT), PLANS["learner-tampered"])
+    copy = course.home("learner-copycat") / UNIT / RECORD_FILE
+    copy.write_bytes((course.home("learner-right") / UNIT / RECORD_FILE).read_bytes())
+    with record_key(course.key_for(BLANK)):
+        open_unit(course.home(BLANK) / UNIT, BLANK)
+    sit_in_browser(course, p)
+
+    course.for_each_learner("submit", UNIT, learners)
+    course.nbgrader("collect", UNIT)
+    course.nbgrader("autograde", UNIT)
+
+    # the resit: a new paper in the same folder, submitted again, collected with --update
+    with record_key(course.key_for("learner-resit")):
+        session = open_unit(course.home("learner-resit") / UNIT, "learner-resit").test()
+        session.start()
+        answer(session, course.bank(UNIT), "R" * 10)
+    course.learner_cmd("submit", UNIT, "learner-resit")
+    course.nbgrader("collect", "--update", UNIT)
+    course.odp("stage-resits", UNIT, "--course-dir", str(course.autograder))
+    course.nbgrader("autograde", RESIT)
+
+    for assignment in (UNIT, RESIT):
+        course.nbgrader("generate_feedback", assignment)
+    course.nbgrader("export")
+    with open(course.autograder / "grades.csv", newline="") as f:
+        p.grades_csv = list(csv.DictReader(f))
+    out = course.root / "results.csv"
+    course.odp("results", "--course-dir", str(course.autograder), "--csv", str(out))
+    with open(out, newline="") as f:
+        p.results = list(csv.DictReader(f))
+    return p
+
+
+def result(p: Pipeline, learner: str, attempt: int) -> dict:
+    return next(r for r in p.results if r["learner"] == learner and int(r["attempt"]) == attempt)
+
+
+def test_every_case_gets_its_expected_score(pipeline):
+    got = {(r["learner"], int(r["attempt"])): float(r["score"]) for r in pipeline.results}
+    assert got == {k: float(v) for k, v in EXPECTED.items()}
+    assert all(float(r["max_score"]) == 10 for r in pipeline.results)
+
+
+def test_pass_fail_and_first_time_pass_come_from_the_gradebook(pipeline):
+    assert result(pipeline, "learner-right", 1)["passed"] == "True"
+    assert result(pipeline, "learner-right", 1)["first_time_pass"] == "True"
+    assert result(pipeline, BROWSER, 1)["first_time_pass"] == "True"
+    assert result(pipeline, "learner-partial", 1)["passed"] == "False"   # 6 < pass mark 7
+    resit1, resit2 = result(pipeline, "learner-resit", 1), result(pipeline, "learner-resit", 2)
+    assert (resit1["passed"], resit2["passed"]) == ("False", "True")
+    assert resit2["first_time_pass"] == "False"  # passed, but not first time
+    assert {r["qualification"] for r in pipeline.results} == {"l2-od-principles"}
+
+
+def test_nbgrader_export_has_every_submission(pipeline):
+    # nbgrader lists every student for every assignment; those who did not sit it have no timestamp
+    rows = {(r["assignment"], r["student_id"]): float(r["score"]) for r in pipeline.grades_csv if r["timestamp"]}
+    assert rows[(UNIT, "learner-right")] == 10 and rows[(RESIT, "learner-resit")] == 10
+    assert rows[(UNIT, "learner-tampered")] == 5
+    assert len(rows) == len(EXPECTED)
+
+
+def test_tampered_answers_score_zero_with_the_reason_in_gradebook_and_feedback(pipeline):
+    row = result(pipeline, "learner-tampered", 1)
+    assert row["flagged"] == "True"
+    assert "was edited" in row["notes"]
+    feedback = next((pipeline.course.autograder / "feedback" / "learner-tampered" / UNIT).glob("*.html")).read_text()
+    assert "Not scored: question 6, 7, 8, 9, 10" in feedback
+    assert "was edited" in feedback
+    assert result(pipeline, "learner-right", 1)["flagged"] == "False"
+
+
+def test_another_learners_record_scores_nothing_and_says_why(pipeline):
+    row = result(pipeline, "learner-copycat", 1)
+    assert row["flagged"] == "True" and "belongs to learner 'learner-right'" in row["notes"]
+
+
+def test_a_blank_attempt_scores_zero_with_a_plain_note(pipeline):
+    row = result(pipeline, BLANK, 1)
+    assert "was not started" in row["notes"]
+    feedback = next((pipeline.course.autograder / "feedback" / BLANK / UNIT).glob("*.html")).read_text()
+    assert "0 out of 10" in feedback
+
+
+def test_feedback_shows_the_score_but_not_the_hidden_test(pipeline):
+    feedback = next((pipeline.course.autograder / "feedback" / "learner-right" / UNIT).glob("*.html")).read_text()
+    assert "Attempt 1: 10 out of 10 (pass" in feedback
+    assert "HIDDEN TESTS" not in feedback and "mark_test" not in feedback
+    autograded = (pipeline.course.autograder / "autograded" / "learner-right" / UNIT / f"{UNIT}.ipynb").read_text()
+    assert "mark_test" in autograded  # the grader did run the hidden test
+
+
+def test_nothing_a_learner_receives_holds_an_answer_key(pipeline):
+    course = pipeline.course
+    prints = fingerprints(load_course(course.root).banks.values())
+    leaks = []
+    for folder in (course.autograder / "release", course.autograder / "feedback",
+                   course.exchange, course.root / "home"):
+        leaks += scan_tree(folder, prints)
+    for where, text in pipeline.page_texts:
+        leaks += scan_text(text, where, prints)
+    assert [str(x) for x in leaks] == []
+    # the scan is not blind: the grader's own files are full of what it looks for
+    assert scan_tree(course.autograder / "banks", prints)
+    assert scan_tree(course.autograder / "autograded", prints)
+    assert len(pipeline.page_texts) == 3 and "odp-check-answers" in pipeline.page_texts[0][1]
