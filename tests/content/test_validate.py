@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,13 @@ def test_every_problem_is_reported_in_one_run(content_tree):
 def test_not_utf8(content_tree):
     (content_tree / UNIT).write_bytes("title: caf\u00e9".encode("latin-1"))
     fails_with(content_tree, f"{UNIT}: is not UTF-8 text")
+
+
+def test_online_test_unit_must_be_an_nbgrader_source(content_tree):
+    shutil.rmtree(content_tree / "autograder" / "source" / "sample-unit")
+    fails_with(content_tree, "autograder/source/sample-unit: must link to level2/sample-unit")
+
+
+def test_test_cell_must_be_worth_the_items_a_test_draws(content_tree):
+    edit(content_tree, "autograder/banks/sample-unit.yaml", lambda d: d.update(items_per_test=2))
+    fails_with(content_tree, "level2/sample-unit/sample-unit.ipynb: needs one autograded test cell worth 2 point(s)")

@@ -1,0 +1,179 @@
+"""Marking one attempt from a record: the rule the hidden test cell applies, on real records
+written through the test widgets, and on records damaged or tampered with by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from course.content import load_course
+from course.exam import read_public_items, write_public_items
+from course.grading.leaks import fingerprints, scan_text
+from course.grading.marking import mark_folder
+from course.grading.sittings import assignment_for, parse_assignment
+from course.record import RECORD_FILE, ResponseRecord
+from course.record.keys import PUBLIC_KEY, learner_key
+from course.widgets.test import TestSession as Session  # (not a pytest class)
+from tests.conftest import REPO
+from tests.grading.course_copy import right, wrong
+
+BANK = load_course(REPO).banks["working-in-od"]
+BY_ID = {q.id: q for q in BANK.items}
+SECRET = b"s" * 32
+LEARNER = "amira"
+
+
+def sit(folder: Path, plan: str, *, key: bytes, learner: str = LEARNER, submit: bool = True) -> Session:
+    folder.mkdir(parents=True, exist_ok=True)
+    write_public_items(BANK, folder)
+    per_test, items = read_public_items(folder)
+    record = ResponseRecord.open(folder, learner, BANK.unit, key=key)
+    session = Session(record, items, per_test, "test")
+    session.start()
+    for w, step in zip(session.questions, plan):
+        if step != "-":
+            w.answer(right(BY_ID[w.item_id]) if step == "R" else wrong(BY_ID[w.item_id]))
+    if submit:
+        session.summary.act("submit")
+    return session
+
+
+def mark(folder: Path, attempt: int = 1, learner: str = LEARNER, secret: bytes | None = SECRET):
+    return mark_folder(folder, BANK, learner=learner, attempt=attempt, pass_mark=0.7, course_secret=secret)
+
+
+def key() -> bytes:
+    return learner_key(SECRET, LEARNER)
+
+
+def rewrite(folder: Path, change) -> None:
+    path = folder / RECORD_FILE
+    lines = [json.loads(x) for x in path.read_text().splitlines()]
+    lines = change(lines)
+    path.write_text("\n".join(json.dumps(x, sort_keys=True) for x in lines) + "\n")
+
+
+def test_scores_right_wrong_and_blank_all_or_nothing(tmp_path):
+    sit(tmp_path, "RRRRRRWW--", key=key())
+    m = mark(tmp_path)
+    assert (m.score, m.max_score, m.answered, m.passed, m.flagged) == (6, 10, 8, False, False)
+    assert repr(m) == "6"  # nbgrader reads the cell's plain text as partial credit
+    assert float(m._repr_mimebundle_()[0]["text/plain"]) == 6
+
+
+def test_half_a_multiple_answer_scores_nothing(tmp_path):
+    session = sit(tmp_path, "", key=key(), submit=False)
+    multi = [w for w in session.questions if BY_ID[w.item_id].type == "multiple"]
+    if not multi:
+        pytest.skip("this paper has no multiple-answer item")
+    multi[0].answer(right(BY_ID[multi[0].item_id])[:1])
+    assert mark(tmp_path).score == 0
+
+
+def test_answers_changed_after_submitting_do_not_count(tmp_path):
+    session = sit(tmp_path, "WWWWWWWWWW", key=key())
+    for w in session.questions:
+        w.answer(right(BY_ID[w.item_id]))
+    assert mark(tmp_path).score == 0
+
+
+def test_resit_is_a_new_paper_marked_on_its_own(tmp_path):
+    session = sit(tmp_path, "RRRWWWWWWW", key=key())
+    first = {w.item_id for w in session.questions}
+    session.start()
+    assert {w.item_id for w in session.questions} != first
+    for w in session.questions:
+        w.answer(right(BY_ID[w.item_id]))
+    session.summary.act("submit")
+    assert (mark(tmp_path, 1).score, mark(tmp_path, 2).score) == (3, 10)
+    assert mark(tmp_path, 2).passed and not mark(tmp_path, 1).passed
+
+
+def test_edited_answers_score_zero_and_say_why(tmp_path):
+    session = sit(tmp_path, "RRRRRWWWWW", key=key())
+    wrong_items = {w.item_id for w, s in zip(session.questions, "RRRRRWWWWW") if s == "W"}
+
+    def fix_answers(lines):
+        for x in lines:
+            if x.get("kind") == "answer" and x.get("item") in wrong_items:
+                x["response"] = right(BY_ID[x["item"]])
+        return lines
+    rewrite(tmp_path, fix_answers)
+    m = mark(tmp_path)
+    assert m.score == 5 and m.flagged
+    assert [i.number for i in m.items if i.untrusted] == [6, 7, 8, 9, 10]
+    assert any("was edited" in n for n in m.notes)
+    assert "Not scored: question 6, 7, 8, 9, 10" in m._repr_html_()
+
+
+def test_a_removed_line_distrusts_everything_after_it(tmp_path):
+    sit(tmp_path, "RRRRRRRRRR", key=key())
+    rewrite(tmp_path, lambda lines: lines[:3] + lines[4:])
+    m = mark(tmp_path)
+    assert m.flagged and m.score < 10
+    assert any("removed or reordered" in n for n in m.notes)
+
+
+def test_another_learners_record_scores_nothing(tmp_path):
+    sit(tmp_path, "RRRRRRRRRR", key=learner_key(SECRET, "bob"), learner="bob")
+    m = mark(tmp_path, learner=LEARNER)
+    assert m.score == 0 and m.flagged
+    assert any("belongs to learner 'bob'" in n for n in m.notes)
+
+
+def test_public_key_records_are_marked_and_keyed_ones_need_the_secret(tmp_path):
+    sit(tmp_path / "lab", "RRRRRRRRRR", key=PUBLIC_KEY)
+    assert mark(tmp_path / "lab", secret=None).score == 10
+    sit(tmp_path / "served", "RRRRRRRRRR", key=key())
+    m = mark(tmp_path / "served", secret=None)
+    assert m.score == 0 and m.flagged and "no course secret" in m.notes[0]
+    assert mark(tmp_path / "served", secret=b"x" * 32).score == 0  # the wrong secret
+
+
+@pytest.mark.parametrize("content, expected", [
+    (None, "has no response record"),
+    (b"", "the file is empty"),
+    (b'{"format": "odp-responses"\n', "is not valid JSON"),
+    (b"\xff\xfe\x00junk\n", "not UTF-8"),
+])
+def test_a_missing_or_damaged_record_scores_zero_with_the_reason(tmp_path, content, expected):
+    if content is not None:
+        (tmp_path / RECORD_FILE).write_bytes(content)
+    m = mark(tmp_path)
+    assert m.score == 0 and m.flagged and expected in m.notes[0]
+
+
+def test_a_never_started_attempt_is_a_plain_zero(tmp_path):
+    ResponseRecord.open(tmp_path, LEARNER, BANK.unit, key=key())
+    m = mark(tmp_path)
+    assert m.score == 0 and not m.flagged and "was not started" in m.notes[0]
+
+
+def test_the_learners_result_never_says_which_answers_were_right(tmp_path):
+    sit(tmp_path, "RRRRRWWWW-", key=key())
+    html = mark(tmp_path)._repr_html_()
+    assert "5 out of 10" in html and "Not answered: question 10" in html
+    assert not any(q.id in html for q in BANK.items)
+    assert scan_text(html, "result", fingerprints([BANK])) == []
+
+
+def test_sittings_name_each_attempt():
+    assert assignment_for("working-in-od", 1) == "working-in-od"
+    assert parse_assignment(assignment_for("working-in-od", 3)) == ("working-in-od", 3)
+    assert parse_assignment("data-security") == ("data-security", 1)
+    with pytest.raises(ValueError):
+        assignment_for("x", 0)
+
+
+def test_the_leak_scan_finds_keys_in_any_disguise():
+    prints = fingerprints([BANK])
+    q = BANK.items[0]
+    assert scan_text(json.dumps({"id": q.id, "correct": q.correct}), "json", prints)
+    assert scan_text(f"<td>{q.id}</td><td>correct: {q.correct[0]}</td>".replace("'", "&#x27;"), "html", prints)
+    assert scan_text(f"{q.prompt}\n    correct: {q.correct[0]}", "yaml", prints)
+    assert scan_text("### BEGIN HIDDEN TESTS\nmark_test()", "notebook", prints)
+    released = json.dumps({"items": [{"id": i.id, "prompt": i.prompt, "options": [o.text for o in i.options]}
+                                     for i in BANK.items]})
+    assert scan_text(released, "test-items.json", prints) == []
