@@ -18,14 +18,17 @@ os.environ.setdefault("ODP_CONTENT_ROOT", str(HERE.parent))
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearMarkScheme, ClearOutput,
-    ClearSolutions, ComputeChecksums, Execute, GetGrades, IgnorePattern, IncludeHeaderFooter,
-    InstantiateTests, LimitOutput, LockCells, SaveAutoGrades, SaveCells,
+    ClearSolutions, ComputeChecksums, DeduplicateIds, Execute, GetGrades, IgnorePattern,
+    IncludeHeaderFooter, InstantiateTests, LimitOutput, LockCells, OverwriteCells,
+    OverwriteKernelspec, SaveAutoGrades, SaveCells,
 )
 
 from course.config import Settings  # noqa: E402
 from course.exam import ITEMS_FILE  # noqa: E402
 from course.record import RECORD_FILE  # noqa: E402
-from course.grading.nbgrader_ext import SaveMarkingNotes, SetGradingContext, WriteTestItems  # noqa: E402
+from course.grading.nbgrader_ext import (  # noqa: E402
+    RestoreCourseCells, SaveMarkingNotes, SetGradingContext, WriteTestItems,
+)
 
 settings = Settings()
 os.environ.setdefault("ODP_DATA_DIR", str(settings.data_path))
@@ -58,9 +61,15 @@ c.WriteTestItems.release_directory = str(HERE / "release")
 # autograde: tell the kernel whose submission it is; keep the marking notes in the gradebook.
 c.Autograde.autograde_preprocessors = [
     SetGradingContext, Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+    "course.grading.written.FillWrittenAnswers",  # written answers from the record into their cells
     SaveAutoGrades, SaveMarkingNotes, AssignLatePenalties, CheckCellMetadata,
 ]
 c.Execute.timeout = 60
+# A deleted test or read-only cell comes back from the release, so the test is still marked.
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCourseCells, OverwriteCells, CheckCellMetadata,
+]
+c.RestoreCourseCells.release_directory = str(HERE / "release")
 
 # generate_feedback: nbgrader shows hidden tests in feedback by default (nbgrader #917).
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import nbformat
+
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
@@ -48,6 +50,39 @@ class WriteTestItems(NbGraderPreprocessor):
         if bank is not None:
             write_public_items(bank, release)
         return nb, resources
+
+
+class RestoreCourseCells(NbGraderPreprocessor):
+    """Puts back course cells a learner deleted, in their place, before nbgrader's OverwriteCells
+    restores their content. (nbgrader's own ``add_missing_cells`` fails with a KeyError when the
+    cell before a deleted test cell is a read-only cell, as in our notebooks.)"""
+
+    release_directory = Unicode("", help="Absolute path of the nbgrader course's release folder.").tag(config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
+        info = resources["nbgrader"]
+        path = Path(self.release_directory) / info["assignment"] / f"{info['notebook']}.ipynb"
+        if not path.is_file():
+            return nb, resources
+        released = nbformat.read(path, as_version=4)
+        have = {_gid(c) for c in nb.cells if _gid(c)}
+        cells, last_known = list(nb.cells), -1
+        for cell in released.cells:
+            gid = _gid(cell)
+            if not gid:
+                continue
+            if gid in have:
+                last_known = next(i for i, c in enumerate(cells) if _gid(c) == gid)
+            else:
+                self.log.warning("Course cell %s was deleted: putting it back", gid)
+                last_known += 1
+                cells.insert(last_known, cell)
+        nb.cells = cells
+        return nb, resources
+
+
+def _gid(cell) -> str | None:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
 
 
 class SetGradingContext(NbGraderPreprocessor):

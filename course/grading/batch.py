@@ -1,0 +1,251 @@
+"""`odp grade`: nbgrader's autograde for a whole cohort, in parallel, and never stopped by one
+bad submission.
+
+Each worker is a separate process that loads the nbgrader course once and grades one
+submission at a time with nbgrader's own Autograde converter (``NbGraderAPI.autograde``), so the
+gradebook and the autograded notebooks are exactly what ``nbgrader autograde`` writes. Workers
+run kernels started ahead of need (``course.grading.kernels``). The scheduler here gives work to
+idle workers, stops a worker (and its kernels) that runs past the time limit, replaces a worker
+that dies, and records an outcome with a plain reason for every submission.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import time
+import warnings
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Callable
+
+import nbformat
+
+from course.grading.prechecks import Finding, check_submission
+from course.grading.release import released
+
+
+@dataclass(frozen=True)
+class Outcome:
+    learner: str
+    status: str                  # graded | failed | skipped
+    seconds: float = 0.0
+    score: float | None = None
+    max_score: float | None = None
+    reason: str = ""             # why it failed, or what the assessor should know
+    findings: tuple[str, ...] = ()
+
+
+@dataclass
+class GradeOptions:
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    timeout: float = 60.0        # seconds a submission may take; a cell's limit is the same
+    force: bool = False
+    warm_kernels: bool = True
+
+
+# -- worker process ---------------------------------------------------------------------------
+
+def _load_api(course_dir: Path, timeout: float, warm: bool):
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.preprocessors import Execute
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from course.grading import kernels
+
+    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
+    cfg.Execute.timeout = int(timeout)
+    if warm:
+        steps = list(cfg.Autograde.autograde_preprocessors)
+        cfg.Autograde.autograde_preprocessors = [kernels.WarmExecute if s is Execute else s for s in steps]
+        cfg.WarmExecute.timeout = int(timeout)
+        kernels.POOL = kernels.KernelPool()
+    coursedir = CourseDirectory(config=cfg)
+    return NbGraderAPI(coursedir=coursedir, config=cfg)
+
+
+def _worker(conn: Connection, course_dir: str, assignment: str, timeout: float, warm: bool) -> None:
+    os.setsid()  # its own process group: stopping it stops its kernels too
+    from sqlalchemy.exc import SAWarning
+    warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader's gradebook is noisy
+    os.chdir(course_dir)
+    api = _load_api(Path(course_dir), timeout, warm)
+    conn.send(("ready", None))
+    while (learner := conn.recv()) is not None:
+        started = time.monotonic()
+        try:
+            result = api.autograde(assignment, learner, force=True, create=True)
+        except Exception as exc:  # nbgrader raised instead of reporting: keep the worker
+            result = {"success": False, "error": f"{type(exc).__name__}: {exc}", "log": ""}
+        conn.send(("done", (learner, bool(result.get("success")), result.get("error") or "",
+                            result.get("log") or "", time.monotonic() - started)))
+
+
+# -- scheduler -------------------------------------------------------------------------------
+
+@dataclass
+class _Worker:
+    proc: mp.Process
+    conn: Connection
+    learner: str | None = None
+    started: float = 0.0
+    ready: bool = False
+
+
+def submitted_learners(course_dir: Path, assignment: str) -> list[str]:
+    return sorted(p.parent.name for p in (course_dir / "submitted").glob(f"*/{assignment}") if p.is_dir())
+
+
+def released_notebooks(course_dir: Path, assignment: str) -> dict[str, nbformat.NotebookNode]:
+    source = course_dir / "source" / assignment
+    return {p.name: released(nbformat.read(p, as_version=4)) for p in sorted(source.glob("*.ipynb"))}
+
+
+def explain_failure(error: str, log: str, timeout: float) -> str:
+    text = f"{error}\n{log}"
+    if "DeadKernelError" in text or "Kernel died" in text:
+        return "the kernel died while running the notebook (a cell ended the process)"
+    if "CellTimeoutError" in text or "Timeout waiting for execute reply" in text:
+        return f"a cell ran for longer than {timeout:g} s"
+    if "NotJSONError" in text or "JSONDecodeError" in text:
+        return "the notebook is not valid JSON"
+    if "UnicodeDecodeError" in text:
+        return "the notebook is not UTF-8 text"
+    last = [line for line in error.strip().splitlines() if line.strip()]
+    return last[-1][:300] if last else "nbgrader could not grade it (see its log)"
+
+
+def timed_out_cells(path: Path) -> list[int]:
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:
+        return []
+    return [i for i, c in enumerate(nb.cells, 1) if c.cell_type == "code"
+            and any(o.get("ename") in ("CellTimeoutError", "KeyboardInterrupt") for o in c.get("outputs", []))]
+
+
+def grade(course_dir: Path, assignment: str, options: GradeOptions,
+          progress: Callable[[Outcome, int, int], None] | None = None) -> list[Outcome]:
+    course_dir = Path(course_dir).resolve()
+    learners = submitted_learners(course_dir, assignment)
+    todo = [s for s in learners
+            if options.force or not (course_dir / "autograded" / s / assignment).is_dir()]
+    outcomes = {s: Outcome(s, "skipped", reason="already graded (use --force to grade again)")
+                for s in learners if s not in todo}
+    notebooks = released_notebooks(course_dir, assignment)
+    findings: dict[str, list[Finding]] = {
+        s: check_submission(course_dir / "submitted" / s / assignment, notebooks) for s in todo}
+    total, done = len(todo), 0
+    ctx = mp.get_context("spawn")  # a clean interpreter per worker: no threads or locks carried over
+    limit = options.timeout + 60   # nbgrader's own per-cell limit fires first; this is the backstop
+
+    def spawn() -> _Worker:
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=_worker, args=(child, str(course_dir), assignment, options.timeout,
+                                                 options.warm_kernels), daemon=True)
+        proc.start()
+        child.close()
+        return _Worker(proc, parent)
+
+    def stop(w: _Worker) -> None:
+        try:
+            os.killpg(w.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            w.proc.kill()
+        w.proc.join(5)
+
+    def finish(learner: str, outcome: Outcome) -> None:
+        nonlocal done
+        done += 1
+        outcomes[learner] = outcome
+        if progress:
+            progress(outcome, done, total)
+
+    queue = list(todo)
+    pool = [spawn() for _ in range(max(1, min(options.workers, len(todo))))] if todo else []
+    try:
+        while done < total:
+            for w in pool:
+                if w.ready and w.learner is None and queue:
+                    w.learner, w.started = queue.pop(0), time.monotonic()
+                    w.conn.send(w.learner)
+            for conn in wait([w.conn for w in pool], timeout=0.5):
+                w = next(x for x in pool if x.conn is conn)
+                try:
+                    kind, payload = conn.recv()
+                except (EOFError, OSError):
+                    code = w.proc.exitcode
+                    pool.remove(w)
+                    if w.learner is not None:
+                        finish(w.learner, Outcome(w.learner, "failed", time.monotonic() - w.started,
+                                                  reason=f"the grading process stopped unexpectedly (exit code {code})",
+                                                  findings=tuple(f.message for f in findings[w.learner])))
+                    elif not w.ready:
+                        raise RuntimeError(f"a grading worker could not start (exit code {code})") from None
+                    if queue:
+                        pool.append(spawn())
+                    continue
+                if kind == "ready":
+                    w.ready = True
+                    continue
+                learner, ok, error, log, seconds = payload
+                w.learner = None
+                finish(learner, _outcome(course_dir, assignment, learner, ok, error, log, seconds,
+                                         findings[learner], options.timeout))
+            now = time.monotonic()
+            for w in list(pool):
+                if w.learner is not None and now - w.started > limit:
+                    stop(w)
+                    pool.remove(w)
+                    finish(w.learner, Outcome(w.learner, "failed", now - w.started,
+                                              reason=f"stopped after {limit:g} s (the time limit)",
+                                              findings=tuple(f.message for f in findings[w.learner])))
+                    if queue:
+                        pool.append(spawn())
+    finally:
+        for w in pool:
+            try:
+                w.conn.send(None)
+            except OSError:
+                pass
+        for w in pool:
+            w.proc.join(10)
+            if w.proc.is_alive():
+                stop(w)
+    return [outcomes[s] for s in learners]
+
+
+def _outcome(course_dir: Path, assignment: str, learner: str, ok: bool, error: str, log: str,
+             seconds: float, found: list[Finding], timeout: float) -> Outcome:
+    notes = tuple(f.message for f in found)
+    if not ok:
+        fatal = [f.message for f in found if f.fatal]
+        reason = "; ".join(fatal) if fatal else explain_failure(error, log, timeout)
+        return Outcome(learner, "failed", seconds, reason=reason, findings=notes)
+    score, max_score, flagged, comments = _scores(course_dir, assignment, learner)
+    extra = [f"flagged: {c}" for c in comments] if flagged else []
+    for nb in (course_dir / "autograded" / learner / assignment).glob("*.ipynb"):
+        cells = timed_out_cells(nb)
+        if cells:
+            extra.append(f"{nb.name}: cell(s) {', '.join(map(str, cells))} ran for longer than {timeout:g} s")
+    return Outcome(learner, "graded", seconds, score, max_score, "; ".join(extra), notes)
+
+
+def _scores(course_dir: Path, assignment: str, learner: str):
+    """Score, maximum, whether flagged, and the marking notes, as the gradebook holds them."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(gradebook_url(course_dir)) as gb:
+        try:
+            sub = gb.find_submission(assignment, learner)
+        except MissingEntry:
+            return None, None, False, []
+        notes = [c.auto_comment.replace("\n", " ") for nb in sub.notebooks for c in nb.comments if c.auto_comment]
+        return sub.score, sub.max_score, any(nb.flagged for nb in sub.notebooks), notes
+
+
+def gradebook_url(course_dir: Path) -> str:
+    return os.environ.get("ODP_GRADEBOOK_URL") or f"sqlite:///{Path(course_dir) / 'gradebook.db'}"

@@ -1,0 +1,170 @@
+"""Written assignment answers: from the learner's response record to nbgrader's answer cells.
+
+A Level 4+ unit notebook has, after each task's writing box, a manually graded markdown cell
+``task-<id>`` (see ``course.content.scaffold``). The learner never types in it: the writing box
+saves to their record as they type, in JupyterLab or Voila. At ``nbgrader autograde`` the
+``FillWrittenAnswers`` preprocessor copies each task's latest trusted answer from the record in
+the submission into that cell, so nbgrader marks it as needing manual grading and the assessor
+sees the whole answer (formgrader, the marking app, the learner's feedback).
+
+- No answer saved: the cell keeps its released text, so nbgrader scores it 0 with "No response."
+- An answer the record's tamper check cannot vouch for is not shown; the cell says why and the
+  submission is flagged for the assessor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat.notebooknode import NotebookNode
+from nbgrader import utils
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from course.config import Settings
+from course.content import load_course
+from course.content.model import Task, Unit
+from course.content.scaffold import ANSWER_PREFIX
+from course.exceptions import RecordError, RecordMissingError
+from course.grading.context import GradingContext
+from course.grading.marking import record_key
+from course.grading.sittings import parse_assignment
+from course.record import RECORD_FILE, read_record, verify
+
+UNTRUSTED = "failed the record's tamper check, so it is not shown"
+
+
+@dataclass(frozen=True)
+class WrittenAnswer:
+    """One task's answer as the grader reads it from the record."""
+
+    task: str
+    text: str                   # "" when nothing was saved (or it could not be trusted)
+    saved_at: str | None        # ISO time of the entry the text comes from
+    problem: str | None = None  # why the answer cannot be trusted or read; None when fine
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.text.strip()) and self.problem is None
+
+
+def task_of(grade_id: str) -> str | None:
+    return grade_id[len(ANSWER_PREFIX):] if grade_id.startswith(ANSWER_PREFIX) else None
+
+
+def written_answers(folder: Path, unit: Unit, learner: str, course_secret: bytes | None) -> dict[str, WrittenAnswer]:
+    """Every task's latest trusted answer in the record in ``folder``. Never raises for a bad
+    record: each answer then carries the problem instead of text."""
+    tasks = [t.id for t in unit.assignment.tasks] if unit.assignment else []
+
+    def all_with(problem: str) -> dict[str, WrittenAnswer]:
+        return {t: WrittenAnswer(t, "", None, problem) for t in tasks}
+
+    try:
+        header, entries = read_record(Path(folder) / RECORD_FILE)
+    except RecordMissingError:
+        return {t: WrittenAnswer(t, "", None) for t in tasks}
+    except RecordError as exc:
+        return all_with(f"the response record could not be read: {exc}")
+    key = record_key(header, course_secret)
+    if key is None:
+        return all_with("the record was sealed by the course server but the grader has no course secret")
+    check = verify(header, entries, key, learner=learner, unit=unit.id)
+    latest = {e.item: e for e in entries if e.kind == "answer" and e.item in tasks}
+    out = {}
+    for t in tasks:
+        entry = latest.get(t)
+        if entry is None:
+            out[t] = WrittenAnswer(t, "", None)
+        elif not check.trusted(t):
+            out[t] = WrittenAnswer(t, "", entry.at, f"the saved answer {UNTRUSTED} ({check.reason()})")
+        else:
+            out[t] = WrittenAnswer(t, str(entry.response or ""), entry.at)
+    return out
+
+
+# -- the cell the assessor and learner see ---------------------------------------------------
+
+_INLINE = re.compile(r"([\\`*_\[\]#|~])")              # emphasis, code, links, tables anywhere
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.M)  # lists and underlined headings
+
+
+def plain_markdown(text: str) -> str:
+    """The learner's text as markdown that shows exactly what they wrote: no HTML and no
+    formatting from stray characters; paragraphs and line breaks kept."""
+    escaped = _INLINE.sub(r"\\\1", text)
+    escaped = _LINE_START.sub(lambda m: m[1] + "".join("\\" + ch if not ch.isdigit() else ch for ch in m[2]), escaped)
+    escaped = escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    paragraphs = [p.strip("\n") for p in re.split(r"\n\s*\n", escaped.replace("\r\n", "\n")) if p.strip()]
+    return "\n\n".join("  \n".join(line.strip() for line in p.split("\n")) for p in paragraphs)
+
+
+def _when(iso: str | None) -> str:
+    if not iso:
+        return ""
+    try:
+        at = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{at.day} {at:%B %Y} at {at:%H:%M} (UTC)"
+
+
+def answer_cell_source(task: Task, number: int, of: int, answer: WrittenAnswer) -> str:
+    heading = f"**Task {number} of {of}: {plain_markdown(task.title)}**"
+    if answer.problem:
+        return f"{heading}\n\n*The answer to this task {UNTRUSTED}: {plain_markdown(answer.problem)}.*"
+    guidance = f"{task.min_words} to {task.max_words} words asked for"
+    meta = f"*{answer.words} words ({guidance}). Last saved {_when(answer.saved_at)}.*"
+    return f"{heading}\n\n{meta}\n\n{plain_markdown(answer.text)}"
+
+
+class FillWrittenAnswers(NbGraderPreprocessor):
+    """autograde, before SaveAutoGrades: each ``task-<id>`` answer cell gets the learner's latest
+    trusted answer from the record in the submission."""
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
+        info = resources["nbgrader"]
+        unit_id, _ = parse_assignment(info["assignment"])
+        cells = [c for c in nb.cells if utils.is_grade(c) and utils.is_solution(c)
+                 and c.cell_type == "markdown" and task_of(c.metadata["nbgrader"]["grade_id"])]
+        if not cells:
+            return nb, resources
+        settings = Settings()
+        unit = load_course(settings.content_root, with_banks=False).entry(unit_id).unit
+        folder = Path(resources["metadata"]["path"])
+        context = GradingContext(info["student"], info["assignment"], folder, settings)
+        answers = written_answers(folder, unit, info["student"], context.course_secret())
+        tasks = {t.id: t for t in unit.assignment.tasks}
+        order = [t.id for t in unit.assignment.tasks]
+        with Gradebook(info["db_url"]) as gb:
+            for cell in cells:
+                task_id = task_of(cell.metadata["nbgrader"]["grade_id"])
+                if task_id not in tasks:
+                    continue  # a cell the unit no longer has: nbgrader reports it
+                answer = answers[task_id]
+                if answer.answered or answer.problem:
+                    cell.source = answer_cell_source(tasks[task_id], order.index(task_id) + 1, len(order), answer)
+                else:
+                    # The released text unchanged: nbgrader scores it 0 with "No response."
+                    cell.source = self._released_source(gb, cell, info) or cell.source
+            if any(a.problem for a in answers.values()):
+                submission = gb.find_submission_notebook(info["notebook"], info["assignment"], info["student"])
+                submission.flagged = True
+                gb.db.commit()
+        return nb, resources
+
+    @staticmethod
+    def _released_source(gb: Gradebook, cell: NotebookNode, info: dict) -> str | None:
+        try:
+            return gb.find_source_cell(cell.metadata["nbgrader"]["grade_id"], info["notebook"],
+                                       info["assignment"]).source
+        except MissingEntry:
+            return None

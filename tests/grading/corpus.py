@@ -1,0 +1,135 @@
+"""A corpus of Level 2 test submissions, as `nbgrader collect` leaves them in submitted/: mostly
+ordinary learners, and one of each kind of bad submission an assessor meets. Used by the
+`odp grade` tests and by bench/bench_grade.py.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from course.content.model import ItemBank
+from course.exam import read_public_items
+from course.record import RECORD_FILE, ResponseRecord
+from course.record.keys import course_secret, learner_key
+from course.widgets.test import TestSession as Session
+from tests.grading.course_copy import right, wrong
+
+TIMESTAMP = "2026-11-23 10:00:00.000000 UTC"
+
+# kind → (what is done to the submission, the learner cell added if any)
+BAD = {
+    "invalid-json": "the notebook file is cut short",
+    "non-utf8": "the notebook holds bytes that are not UTF-8",
+    "other-assignment": "the notebook is another unit's",
+    "deleted-test-cell": "the learner deleted the test cell",
+    "edited-locked-cell": "the learner edited a read-only cell",
+    "missing-record": "the record was deleted",
+    "tampered-record": "answers edited in the record by hand",
+    "other-learners-record": "another learner's record",
+    "infinite-loop": "a cell that never ends",
+    "kernel-crash": "a cell that ends the kernel",
+    "huge-output": "a cell that prints 100 MB",
+}
+ADDED_CELL = {
+    "infinite-loop": "while True:\n    pass",
+    "kernel-crash": "import os\nos._exit(1)",
+    "huge-output": "print('x' * 100_000_000)",
+}
+
+
+@dataclass(frozen=True)
+class Submission:
+    learner: str
+    kind: str          # "good" or a key of BAD
+    plan: str          # R right, W wrong, - blank, per question on the paper
+
+
+def plans(n: int, seed: int = 7) -> list[Submission]:
+    """n submissions: one of each bad kind (if n allows), the rest ordinary learners."""
+    rng = random.Random(seed)
+    bad = list(BAD)[: max(0, min(len(BAD), n - 1))]
+    out = [Submission(f"learner-{i:04d}", kind, "RRRRRRRWWW") for i, kind in enumerate(bad)]
+    for i in range(len(bad), n):
+        out.append(Submission(f"learner-{i:04d}", "good",
+                              "".join(rng.choices("RRRRRRRW-", k=10))))
+    return out
+
+
+def _sit(folder: Path, learner: str, bank: ItemBank, plan: str, key: bytes) -> list[str]:
+    per_test, items = read_public_items(folder)
+    record = ResponseRecord.open(folder, learner, bank.unit, key=key)
+    session = Session(record, items, per_test, "test")
+    session.start()
+    by_id = {q.id: q for q in bank.items}
+    for w, step in zip(session.questions, plan):
+        if step != "-":
+            w.answer(right(by_id[w.item_id]) if step == "R" else wrong(by_id[w.item_id]))
+    session.summary.act("submit")
+    return [w.item_id for w in session.questions]
+
+
+def write_corpus(course_dir: Path, data_dir: Path, assignment: str, bank: ItemBank,
+                 submissions: list[Submission]) -> None:
+    release = course_dir / "release" / assignment
+    secret = course_secret(data_dir)
+    for s in submissions:
+        folder = course_dir / "submitted" / s.learner / assignment
+        if folder.exists():
+            shutil.rmtree(folder)
+        shutil.copytree(release, folder)
+        (folder / "timestamp.txt").write_text(TIMESTAMP)
+        paper = _sit(folder, s.learner, bank, s.plan, learner_key(secret, s.learner))
+        _spoil(folder, assignment, s, bank, paper, secret)
+
+
+def _spoil(folder: Path, assignment: str, s: Submission, bank: ItemBank, paper: list[str], secret: bytes) -> None:
+    nb_path = folder / f"{assignment}.ipynb"
+    if s.kind in ADDED_CELL or s.kind in ("deleted-test-cell", "edited-locked-cell"):
+        nb = nbformat.read(nb_path, as_version=4)
+        if s.kind in ADDED_CELL:
+            nb.cells.insert(len(nb.cells) - 1, nbformat.v4.new_code_cell(ADDED_CELL[s.kind]))
+        elif s.kind == "deleted-test-cell":
+            nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test-result"]
+        else:
+            nb.cells[1].source = "print('I changed this cell')"
+        nbformat.write(nb, nb_path)
+    elif s.kind == "invalid-json":
+        raw = nb_path.read_bytes()
+        nb_path.write_bytes(raw[: len(raw) // 2])
+    elif s.kind == "non-utf8":
+        raw = nb_path.read_bytes()
+        nb_path.write_bytes(raw.replace(b"Level 2", b"Level \xff\xfe2", 1))
+    elif s.kind == "other-assignment":
+        nb_path.rename(folder / "data-security.ipynb")
+    elif s.kind == "missing-record":
+        (folder / RECORD_FILE).unlink()
+    elif s.kind == "tampered-record":
+        by_id = {q.id: q for q in bank.items}
+        lines = [json.loads(x) for x in (folder / RECORD_FILE).read_text().splitlines()]
+        targets = {item for item, step in zip(paper, s.plan) if step == "W"}
+        for x in lines:
+            if x.get("kind") == "answer" and x.get("item") in targets:
+                x["response"] = right(by_id[x["item"]])
+        (folder / RECORD_FILE).write_text("\n".join(json.dumps(x, sort_keys=True) for x in lines) + "\n")
+    elif s.kind == "other-learners-record":
+        other = folder.parent.parent / "someone-else" / assignment
+        other.mkdir(parents=True, exist_ok=True)
+        shutil.copy(folder / "test-items.json", other / "test-items.json")
+        _sit(other, "someone-else", bank, "RRRRRRRRRR", learner_key(secret, "someone-else"))
+        shutil.copy(other / RECORD_FILE, folder / RECORD_FILE)
+        shutil.rmtree(other.parent)
+
+
+def expected_score(s: Submission) -> float | None:
+    """The official score (None where nbgrader cannot grade the notebook at all)."""
+    if s.kind in ("invalid-json", "non-utf8", "other-assignment"):
+        return None
+    if s.kind in ("missing-record", "other-learners-record", "kernel-crash"):
+        return 0.0
+    return float(s.plan.count("R") if s.kind != "tampered-record" else s.plan.count("R"))
