@@ -23,6 +23,7 @@ from course.record import ResponseRecord
 from course.widgets import (
     ChecklistWidget, CourseWidget, CpdLogWidget, QuestionWidget, ScenarioWidget, WrittenWidget,
 )
+from course.widgets.strategy import STRATEGY_TYPES, strategy_widget
 from course.widgets.test import TestSession
 
 SECTIONS = (
@@ -97,6 +98,8 @@ class UnitSession:
             raise KeyError(f"unit {self.unit.id!r} has no activity {aid!r}")
         if act.type == "cpd_log":
             return self._keep(CpdLogWidget(self.record, act.id, act.title, prompt=act.prompt))
+        if act.type in STRATEGY_TYPES:
+            return self._keep(strategy_widget(self.record, act))
         if act.type == "checklist":
             return self._keep(ChecklistWidget(self.record, act.id, act.title, act.items, prompt=act.prompt))
         return self._keep(WrittenWidget(self.record, act.id, act.title, brief=act.prompt))

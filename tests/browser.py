@@ -3,6 +3,7 @@ driven by Playwright (never `playwright install`)."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -96,3 +97,15 @@ def axe_violations(page) -> list[dict]:
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     region = Axe().run(page, options={"runOnly": {"type": "rule", "values": ["region"]}})
     return results.response["violations"] + region.response["violations"]
+
+
+def tab_to(page, selector: str, limit: int = 80) -> None:
+    """Press Tab (only) until the focused element matches ``selector``."""
+    seen = []
+    for _ in range(limit):
+        if page.evaluate(f"document.activeElement && document.activeElement.matches({json.dumps(selector)})"):
+            return
+        seen.append(page.evaluate("(() => { const e = document.activeElement; return e.tagName + '.' + e.className"
+                                  " + '@' + ((e.closest('.odp-question') || {}).id || ''); })()"))
+        page.keyboard.press("Tab")
+    raise AssertionError(f"could not reach {selector} with the Tab key; went through {seen[:12]}")

@@ -93,7 +93,7 @@ class Scenario(Strict):
 
 class Activity(Strict):
     id: Id
-    type: Literal["cpd_log", "reflection", "checklist"]
+    type: Literal["cpd_log", "reflection", "checklist", "pestle", "swot", "stakeholder_map"]
     title: Text
     prompt: Text
     items: list[Text] = Field(default_factory=list, description="Checklist items.")

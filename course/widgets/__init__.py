@@ -9,7 +9,8 @@ from course.widgets.activities import ChecklistWidget, CpdLogWidget, WrittenWidg
 from course.widgets.base import CourseWidget
 from course.widgets.question import QuestionWidget
 from course.widgets.scenario import ScenarioWidget
+from course.widgets.strategy import PestleWidget, StakeholderMapWidget, SwotWidget
 from course.widgets.summary import CheckAnswersWidget
 
-__all__ = ["ChecklistWidget", "CheckAnswersWidget", "CourseWidget", "CpdLogWidget",
-           "QuestionWidget", "ScenarioWidget", "WrittenWidget"]
+__all__ = ["ChecklistWidget", "CheckAnswersWidget", "CourseWidget", "CpdLogWidget", "PestleWidget",
+           "QuestionWidget", "ScenarioWidget", "StakeholderMapWidget", "SwotWidget", "WrittenWidget"]

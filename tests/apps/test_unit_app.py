@@ -3,13 +3,12 @@ reload, and no answer key in the page before the learner answers."""
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import pytest
 
 from course.record import RECORD_FILE, read_record
-from tests.browser import axe_violations, chromium, course_server, wait_for_widgets
+from tests.browser import axe_violations, chromium, course_server, tab_to, wait_for_widgets
 from tests.conftest import FIXTURES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -31,18 +30,6 @@ def open_unit(browser, base):
     page.goto(base + UNIT_URL)
     wait_for_widgets(page, WIDGETS_ON_PAGE)
     return page
-
-
-def tab_to(page, selector: str, limit: int = 80) -> None:
-    """Press Tab (only) until the focused element matches ``selector``."""
-    seen = []
-    for _ in range(limit):
-        if page.evaluate(f"document.activeElement && document.activeElement.matches({json.dumps(selector)})"):
-            return
-        seen.append(page.evaluate("(() => { const e = document.activeElement; return e.tagName + '.' + e.className"
-                                  " + '@' + ((e.closest('.odp-question') || {}).id || ''); })()"))
-        page.keyboard.press("Tab")
-    raise AssertionError(f"could not reach {selector} with the Tab key; went through {seen[:12]}")
 
 
 def question(item: str) -> str:

@@ -382,10 +382,198 @@ function renderStart(model, el) {
     actions(button("Start the test", { onclick: () => model.send({ action: "start" }) }))));
 }
 
+// ---------------------------------------------------------- strategic analysis (Level 7)
+// PESTLE, SWOT and the stakeholder map. Entries go to the kernel as "add" and "remove"
+// actions; the kernel checks them, saves the whole analysis to the record and answers in
+// `view`. A form is cleared only when the kernel confirms, so a refused entry is never lost.
+
+function radioGroup(legendText, hintText, options) {
+  const name = uid("radio");
+  const hintId = hintText ? uid("hint") : null;
+  const inputs = options.map((o, i) => h("input", { class: "odp-input", type: "radio", id: `${name}-${i}`, name, value: o.key }));
+  const fieldset = h("fieldset", { class: "odp-fieldset odp-fieldset--nested", "aria-describedby": hintId },
+    h("legend", { class: "odp-legend odp-legend--small", text: legendText }),
+    hintText ? h("div", { class: "odp-hint", id: hintId, text: hintText }) : null,
+    h("div", { class: "odp-radios odp-radios--inline" }, inputs.map((input, i) =>
+      h("div", { class: "odp-option" }, input, h("label", { for: input.id, class: "odp-label", text: options[i].label })))));
+  return {
+    fieldset, inputs,
+    value: () => (inputs.find((x) => x.checked) || {}).value || null,
+    clear: () => inputs.forEach((x) => { x.checked = false; }),
+  };
+}
+
+function removeButton(what, onclick) {
+  // The visible word is "Remove"; the hidden rest says which entry, for screen reader users.
+  return h("button", { type: "button", class: "odp-button odp-button--secondary odp-button--small", onclick },
+    "Remove", h("span", { class: "odp-visually-hidden", text: ` ${what}` }));
+}
+
+// Kernel answers: {request, errors: [[field, message]]} or {request, done|removed, announce}.
+function onKernelAnswer(model, state, errorSlot, live, fieldId, afterOk) {
+  model.on("change:view", () => {
+    const v = model.get("view") || {};
+    if (v.request !== state.request) return; // an answer to another view of this widget
+    if (v.errors && v.errors.length) {
+      showErrors(errorSlot, v.errors.map(([field, msg]) => [fieldId(field, v), msg]));
+      return;
+    }
+    showErrors(errorSlot, []);
+    afterOk(v);
+    live.textContent = v.announce || "";
+  });
+}
+
+function savedLine(model) {
+  const saved = h("div", { class: "odp-saved" });
+  saved.textContent = model.get("status");
+  model.on("change:status", () => { saved.textContent = model.get("status"); });
+  return saved;
+}
+
+function renderBoxes(model, el) {
+  const cfg = model.get("config") || {};
+  const errorSlot = h("div");
+  const live = liveRegion();
+  const impactLabel = Object.fromEntries((cfg.impacts || []).map((i) => [i.key, i.label]));
+  const state = { request: 0 };
+  const send = (msg) => { state.request += 1; model.send({ ...msg, request: state.request }); };
+  const forms = {};
+  const submit = (key) => {
+    const f = forms[key];
+    const errs = [];
+    if (!f.text.value.trim()) errs.push([f.text.id, `Enter ${f.box.a_noun}`]);
+    const impact = f.impact ? f.impact.value() : null;
+    if (f.impact && !impact) errs.push([f.impact.inputs[0].id, `Select the impact of this ${f.box.noun}: high, medium or low`]);
+    showErrors(errorSlot, errs);
+    if (!errs.length) send({ action: "add", box: key, text: f.text.value, impact });
+  };
+  const sections = (cfg.boxes || []).map((box) => {
+    const textId = uid(box.key);
+    const hintId = uid("hint");
+    const text = h("textarea", { class: "odp-textarea", id: textId, rows: 2, "aria-describedby": hintId, maxlength: cfg.max_text || null });
+    const impact = (cfg.impacts || []).length ? radioGroup(`Impact of this ${box.noun}`, "", cfg.impacts) : null;
+    const list = h("ul", { class: "odp-entries" });
+    forms[box.key] = { box, text, impact, list };
+    return h("fieldset", { class: "odp-fieldset odp-box", id: `odp-box-${model.get("item_id")}-${box.key}` },
+      h("legend", { class: "odp-legend", text: box.title }),
+      h("p", { class: "odp-hint", id: hintId, text: box.hint }),
+      list,
+      h("div", { class: "odp-form-group" }, h("label", { for: textId, class: "odp-label odp-label--block", text: `Describe ${box.a_noun}` }), text),
+      impact ? impact.fieldset : null,
+      actions(button(`Add ${box.noun}`, { class: "odp-button odp-button--secondary", onclick: () => submit(box.key) })));
+  });
+  const drawLists = () => {
+    const r = model.get("response") || {};
+    for (const [key, f] of Object.entries(forms)) {
+      const entries = r[key] || [];
+      f.list.replaceChildren(...(entries.length ? entries.map((e) => h("li", { class: "odp-entry" },
+        h("span", { class: "odp-entry__text", text: e.text }),
+        e.impact ? h("span", { class: "odp-tag", text: `Impact: ${impactLabel[e.impact] || e.impact}` }) : null,
+        removeButton(`${f.box.noun}: ${e.text}`, () => send({ action: "remove", id: e.id }))))
+        : [h("li", { class: "odp-entry odp-entry--none", text: "None added yet." })]));
+    }
+  };
+  drawLists();
+  model.on("change:response", drawLists);
+  const first = Object.values(forms)[0];
+  onKernelAnswer(model, state, errorSlot, live, (field, v) => {
+    const f = forms[v.box] || first;
+    return field === "impact" && f.impact ? f.impact.inputs[0].id : f.text.id;
+  }, (v) => {
+    const f = forms[v.box];
+    if (!f) return;
+    if (v.done) { f.text.value = ""; if (f.impact) f.impact.clear(); }
+    f.text.focus();
+  });
+  el.append(h("div", { class: "odp-question odp-analysis", id: `odp-q-${model.get("item_id")}` },
+    h("h3", { class: "odp-heading", text: model.get("label") }),
+    cfg.prompt ? h("p", { class: "odp-brief", text: cfg.prompt }) : null,
+    h("p", { class: "odp-hint", text: "Add each point in the box it belongs to. Each one is saved when you add it." }),
+    errorSlot, h("div", { class: "odp-boxes" }, sections), live, savedLine(model)));
+}
+
+function renderStakeholders(model, el) {
+  const cfg = model.get("config") || {};
+  const errorSlot = h("div");
+  const live = liveRegion();
+  const state = { request: 0 };
+  const send = (msg) => { state.request += 1; model.send({ ...msg, request: state.request }); };
+  const levelLabel = Object.fromEntries((cfg.levels || []).map((l) => [l.key, l.label]));
+  const approachOf = (s) => (cfg.approaches || []).find((a) => a.power === s.power && a.interest === s.interest) || {};
+  const nameId = uid("name"), nameHint = uid("hint"), notesId = uid("notes"), notesHint = uid("hint");
+  const name = h("input", { class: "odp-text-input", id: nameId, type: "text", autocomplete: "off", "aria-describedby": nameHint, maxlength: cfg.max_name || null });
+  const power = radioGroup("How much power do they have over the project?",
+    "Power is how far they can shape its decisions, money or resources.", cfg.levels || []);
+  const interest = radioGroup("How interested are they in the project?",
+    "Interest is how much the project affects them or matters to them.", cfg.levels || []);
+  const notes = h("textarea", { class: "odp-textarea", id: notesId, rows: 2, "aria-describedby": notesHint, maxlength: cfg.max_text || null });
+  const fields = { name: name.id, power: power.inputs[0].id, interest: interest.inputs[0].id, notes: notes.id };
+  const add = button("Add stakeholder", { onclick: () => {
+    const errs = [];
+    if (!name.value.trim()) errs.push([name.id, "Enter the stakeholder's name or role"]);
+    if (!power.value()) errs.push([fields.power, "Select how much power they have over the project: high or low"]);
+    if (!interest.value()) errs.push([fields.interest, "Select how interested they are in the project: high or low"]);
+    showErrors(errorSlot, errs);
+    if (!errs.length) send({ action: "add", name: name.value, power: power.value(), interest: interest.value(), notes: notes.value });
+  } });
+  const tableSlot = h("div");
+  const gridSlot = h("div");
+  const draw = () => {
+    const people = model.get("response") || [];
+    const table = people.length ? h("table", { class: "odp-table" },
+      h("caption", { class: "odp-table__caption", text: "Your stakeholders and how to engage them" }),
+      h("thead", {}, h("tr", {}, ["Stakeholder", "Power", "Interest", "How to engage them", "Notes", "Change"]
+        .map((t) => h("th", { scope: "col", text: t })))),
+      h("tbody", {}, people.map((s) => h("tr", {},
+        h("th", { scope: "row", text: s.name }),
+        h("td", { text: levelLabel[s.power] || s.power }),
+        h("td", { text: levelLabel[s.interest] || s.interest }),
+        h("td", { text: approachOf(s).title || "" }),
+        h("td", { text: s.notes || "" }),
+        h("td", {}, removeButton(s.name, () => send({ action: "remove", id: s.id })))))))
+      : h("p", { text: "You have not added any stakeholders yet." });
+    tableSlot.replaceChildren(table);
+    // The grid repeats the table visually; every quadrant says in words what it is.
+    gridSlot.replaceChildren(h("figure", { class: "odp-grid-figure" },
+      h("figcaption", { text: "Power\u2013interest grid (Mendelow's matrix). Power rises up the grid and interest rises to the right. The table above gives the same information." }),
+      h("div", { class: "odp-grid" }, (cfg.approaches || []).map((a) => {
+        const names = people.filter((s) => s.power === a.power && s.interest === a.interest).map((s) => s.name);
+        return h("div", { class: "odp-grid__cell" },
+          h("h4", { class: "odp-grid__title", text: a.title }),
+          h("p", { class: "odp-hint", text: `${levelLabel[a.power]} power, ${(levelLabel[a.interest] || "").toLowerCase()} interest. ${a.advice}` }),
+          names.length ? h("ul", {}, names.map((n) => h("li", { text: n }))) : h("p", { text: "No stakeholders here yet." }));
+      }))));
+  };
+  draw();
+  model.on("change:response", draw);
+  onKernelAnswer(model, state, errorSlot, live, (field) => fields[field] || name.id, (v) => {
+    if (v.done) { name.value = ""; notes.value = ""; power.clear(); interest.clear(); }
+    name.focus();
+  });
+  el.append(h("div", { class: "odp-question odp-analysis", id: `odp-q-${model.get("item_id")}` },
+    h("h3", { class: "odp-heading", text: model.get("label") }),
+    cfg.prompt ? h("p", { class: "odp-brief", text: cfg.prompt }) : null,
+    errorSlot,
+    h("fieldset", { class: "odp-fieldset odp-box" }, h("legend", { class: "odp-legend", text: "Add a stakeholder" }),
+      h("div", { class: "odp-form-group" },
+        h("label", { for: nameId, class: "odp-label odp-label--block", text: "Name or role" }),
+        h("div", { class: "odp-hint", id: nameHint, text: "For example, Head of Finance, or customers who apply online." }),
+        name),
+      power.fieldset, interest.fieldset,
+      h("div", { class: "odp-form-group" },
+        h("label", { for: notesId, class: "odp-label odp-label--block", text: "Notes (optional)" }),
+        h("div", { class: "odp-hint", id: notesHint, text: "What they need from the project, and how you will involve them." }),
+        notes),
+      actions(add)),
+    tableSlot, gridSlot, live, savedLine(model)));
+}
+
 const RENDERERS = {
   single: renderChoice, multiple: renderChoice, true_false: renderChoice,
   numeric: renderShort, text: renderShort, written: renderWritten,
   checklist: renderChecklist, cpd_log: renderCpd, scenario: renderScenario, summary: renderSummary, start: renderStart,
+  pestle: renderBoxes, swot: renderBoxes, stakeholder_map: renderStakeholders,
 };
 
 export default {
