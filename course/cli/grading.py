@@ -58,3 +58,45 @@ def results_command(course_dir: Path | None, csv_path: Path | None) -> None:
     Console().print(table)
     if csv_path:
         click.echo(f"wrote {write_csv(rows, csv_path)}")
+
+
+@click.command("item-analysis")
+@click.argument("unit")
+@COURSE_DIR
+@click.option("--attempt", type=click.IntRange(1), default=1, show_default=True,
+              help="Which attempt's papers to analyse (1 is the first sitting).")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the table to this CSV file.")
+@click.option("--chart", "chart_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Save the facility/discrimination chart to this PNG file.")
+def item_analysis_command(unit: str, course_dir: Path | None, attempt: int, csv_path: Path | None,
+                          chart_path: Path | None) -> None:
+    """Facility and discrimination index of every item in UNIT's bank, from graded attempts."""
+    from course.grading.item_analysis import analyse, marks_from_autograded
+    from course.grading.sittings import assignment_for
+    from course.record.keys import SECRET_FILE
+
+    settings = Settings()
+    course = require_course(settings.content_root)
+    bank = course.banks.get(unit)
+    if bank is None:
+        raise click.UsageError(f"unit {unit!r} has no item bank")
+    secret_file = settings.data_path / SECRET_FILE
+    secret = bytes.fromhex(secret_file.read_text().strip()) if secret_file.exists() else None
+    marks = marks_from_autograded(_course_dir(course_dir), assignment_for(unit, attempt), bank,
+                                  course.entry(unit).qualification.pass_mark, secret, attempt)
+    result = analyse(bank, marks)
+    table = Table("item", "seen by", "facility", "discrimination", "verdict",
+                  title=f"{unit}, attempt {attempt}: {result.learners} learners")
+    for row in result.table.itertuples():
+        disc = "" if row.discrimination is None or row.discrimination != row.discrimination else f"{row.discrimination:.2f}"
+        fac = "" if row.facility != row.facility else f"{row.facility:.2f}"
+        table.add_row(row.item, str(row.seen_by), fac, disc, row.verdict)
+    Console().print(table)
+    if csv_path:
+        result.table.to_csv(csv_path, index=False)
+        click.echo(f"wrote {csv_path}")
+    if chart_path:
+        chart = result.chart()
+        chart.save(str(chart_path))
+        click.echo(f"wrote {chart_path}: {chart.caption}")

@@ -14,13 +14,22 @@ from course.config import Settings
 @click.option("--learner", help="Learner id to serve (default demo-learner, or ODP_LEARNER).")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Local data folder (default .odp-data under the content root, or ODP_DATA_DIR).")
-def command(port: int | None, learner: str | None, data_dir: Path | None) -> None:
-    """Serve the course home and unit apps with Voila on 127.0.0.1.
+@click.option("--pool-size", type=click.IntRange(min=0),
+              help="Preheated kernels per unit app of the learner's qualification (default 1, "
+                   "or ODP_POOL_SIZE; 0: no pools).")
+@click.option("--max-kernels", type=click.IntRange(min=1),
+              help="Most kernels alive at once; a page beyond it gets HTTP 503 (default 12, "
+                   "or ODP_MAX_KERNELS).")
+def command(port: int | None, learner: str | None, data_dir: Path | None,
+            pool_size: int | None, max_kernels: int | None) -> None:
+    """Serve the course home, the unit apps and the dashboards with Voila on 127.0.0.1.
 
-    The server sees only the learner's working folder, which holds released copies of the
-    units: never the nbgrader source, item banks or the gradebook.
+    On first run it creates the tracking store in the data folder (SQLite) with a small demo
+    cohort. The server sees only the learner's working folder, which holds released copies of
+    the units: never the nbgrader source, item banks, the gradebook or the course secret.
     """
     from course.serve.server import run  # imported late: Voila takes a second to import
 
-    overrides = {k: v for k, v in {"port": port, "learner": learner, "data_dir": data_dir}.items() if v}
-    run(Settings(**overrides))
+    given = {"port": port, "learner": learner, "data_dir": data_dir, "pool_size": pool_size,
+             "max_kernels": max_kernels}
+    run(Settings(**{k: v for k, v in given.items() if v is not None}))

@@ -6,8 +6,8 @@ and the threat model.
 """
 
 from course.record.format import FORMAT, VERSION, Entry, Header
-from course.record.store import RECORD_FILE, ResponseRecord, read_record
+from course.record.store import RECORD_FILE, ResponseRecord, parse_record, read_record
 from course.record.verify import Verification, verify
 
 __all__ = ["FORMAT", "VERSION", "Entry", "Header", "RECORD_FILE", "ResponseRecord",
-           "Verification", "read_record", "verify"]
+           "Verification", "parse_record", "read_record", "verify"]

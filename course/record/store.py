@@ -40,6 +40,12 @@ def read_record(path: Path) -> tuple[Header, list[Entry]]:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise RecordMissingError(f"{path.name}: no response record at {path}") from None
+    return parse_record(raw, path.name)
+
+
+def parse_record(raw: bytes, name: str = RECORD_FILE) -> tuple[Header, list[Entry]]:
+    """Parse a record's bytes (from a file, or sent to the provisional scorer)."""
+    path = Path(name)
     if not raw.strip():
         raise RecordDamagedError(f"{path.name}: the file is empty (expected a header line)")
     lines = raw.split(b"\n")

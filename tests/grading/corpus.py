@@ -128,8 +128,8 @@ def _spoil(folder: Path, assignment: str, s: Submission, bank: ItemBank, paper: 
 
 def expected_score(s: Submission) -> float | None:
     """The official score (None where nbgrader cannot grade the notebook at all)."""
-    if s.kind in ("invalid-json", "non-utf8", "other-assignment"):
+    if s.kind in ("invalid-json", "non-utf8", "other-assignment", "kernel-crash"):
         return None
-    if s.kind in ("missing-record", "other-learners-record", "kernel-crash"):
+    if s.kind in ("missing-record", "other-learners-record"):
         return 0.0
     return float(s.plan.count("R") if s.kind != "tampered-record" else s.plan.count("R"))

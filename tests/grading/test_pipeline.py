@@ -263,3 +263,26 @@ def test_nothing_a_learner_receives_holds_an_answer_key(pipeline):
     assert scan_tree(course.autograder / "banks", prints)
     assert scan_tree(course.autograder / "autograded", prints)
     assert len(pipeline.page_texts) == 3 and "odp-check-answers" in pipeline.page_texts[0][1]
+
+
+def test_provisional_scores_equal_the_official_ones(pipeline):
+    """The kernel-free scorer gives every submitted attempt the score nbgrader gave it; it
+    refuses records that are not the sender's and attempts never submitted."""
+    from course.grading.provisional import ProvisionalError, Scorer, learner_token
+    from course.record.keys import course_secret
+
+    course = pipeline.course
+    secret = course_secret(course.data)
+    scorer = Scorer(load_course(course.root), secret, course.root / "provisional")
+    official = {(r["learner"], int(r["attempt"])): float(r["score"]) for r in pipeline.results}
+    compared = 0
+    for learner in [*PLANS, BLANK, BROWSER]:
+        raw = (course.home(learner) / UNIT / RECORD_FILE).read_bytes()
+        try:
+            got = scorer.score(raw, learner_token(secret, learner))
+        except ProvisionalError as exc:
+            assert learner in ("learner-copycat", BLANK), (learner, exc)
+            continue
+        assert got.score == official[(learner, got.attempt)], learner
+        compared += 1
+    assert compared == 7
