@@ -4,6 +4,7 @@ a time limit per submission and a plain reason for every failure."""
 from __future__ import annotations
 
 import time
+from datetime import timezone
 from pathlib import Path
 
 import click
@@ -14,7 +15,7 @@ from rich.table import Table
 from course.config import Settings
 from course.content import load_course
 from course.grading.batch import GradeOptions, grade, gradebook_url
-from course.grading.outcomes import save_outcomes, write_export
+from course.grading.outcomes import load_outcomes, save_outcomes, write_export
 
 
 @click.command("grade")
@@ -52,7 +53,9 @@ def command(assignment: str, course_dir: Path | None, workers: int | None, timeo
                 if outcome.status == "failed":
                     bar.console.print(f"[bold]failed[/bold] {outcome.learner}: {outcome.reason}")
 
-            outcomes = grade(folder, assignment, options, progress=step)
+            failed = {k: (v["at"].timestamp() if v["at"].tzinfo else v["at"].replace(tzinfo=timezone.utc).timestamp(),
+                          v["reason"]) for k, v in load_outcomes(db_url, assignment).items() if v["status"] == "failed"}
+            outcomes = grade(folder, assignment, options, progress=step, failed_before=failed)
     finally:
         # Whatever happened, keep what was graded and write the export.
         if outcomes:

@@ -127,14 +127,30 @@ def timed_out_cells(path: Path) -> list[int]:
             and any(o.get("ename") in ("CellTimeoutError", "KeyboardInterrupt") for o in c.get("outputs", []))]
 
 
+def _changed_since(folder: Path, when: float) -> bool:
+    return any(p.stat().st_mtime > when for p in folder.rglob("*") if p.is_file())
+
+
 def grade(course_dir: Path, assignment: str, options: GradeOptions,
-          progress: Callable[[Outcome, int, int], None] | None = None) -> list[Outcome]:
+          progress: Callable[[Outcome, int, int], None] | None = None,
+          failed_before: dict[str, tuple[float, str]] | None = None) -> list[Outcome]:
+    """``failed_before``: learner → (when, reason) of an earlier failure; such a submission is
+    not tried again unless it has changed since (or ``force``)."""
     course_dir = Path(course_dir).resolve()
     learners = submitted_learners(course_dir, assignment)
-    todo = [s for s in learners
-            if options.force or not (course_dir / "autograded" / s / assignment).is_dir()]
-    outcomes = {s: Outcome(s, "skipped", reason="already graded (use --force to grade again)")
-                for s in learners if s not in todo}
+    failed_before = failed_before or {}
+    outcomes: dict[str, Outcome] = {}
+    todo = []
+    for s in learners:
+        folder = course_dir / "submitted" / s / assignment
+        if options.force:
+            todo.append(s)
+        elif (course_dir / "autograded" / s / assignment).is_dir():
+            outcomes[s] = Outcome(s, "skipped", reason="already graded (use --force to grade again)")
+        elif s in failed_before and not _changed_since(folder, failed_before[s][0]):
+            outcomes[s] = Outcome(s, "skipped", reason=f"failed before and unchanged since: {failed_before[s][1]}")
+        else:
+            todo.append(s)
     notebooks = released_notebooks(course_dir, assignment)
     findings: dict[str, list[Finding]] = {
         s: check_submission(course_dir / "submitted" / s / assignment, notebooks) for s in todo}
