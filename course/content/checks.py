@@ -120,6 +120,36 @@ def check_unit(unit: Unit, loaded: Loaded) -> Iterator[Problem]:
                 yield report(["assignment", "tasks", i, "min_words"], "is more than max_words")
             for dup in duplicates([c.id for c in task.criteria]):
                 yield report(["assignment", "tasks", i, "criteria"], f"duplicate criterion id {dup!r}")
+        yield from check_rubric(unit, report)
+
+
+def _words(text: str) -> list[str]:
+    return "".join(ch if ch.isalnum() else " " for ch in text.lower()).split()
+
+
+def check_rubric(unit: Unit, report: Reporter) -> Iterator[Problem]:
+    """Each task's criteria are the rubric an assessor marks against (course.marking.rubric):
+    every criterion needs its own id, wording and a description of what meets it."""
+    assert unit.assignment is not None
+    if unit.assessment == "online_test":
+        yield report(["assignment"], "a unit assessed by online test has no assignment: set assessment to "
+                                     "assignment or project, or remove the assignment")
+    seen: dict[str, str] = {}
+    for i, task in enumerate(unit.assignment.tasks):
+        texts = [" ".join(_words(c.text)) for c in task.criteria]
+        for dup in duplicates(texts):
+            yield report(["assignment", "tasks", i, "criteria"], f"two criteria say the same thing ({dup!r})")
+        for j, c in enumerate(task.criteria):
+            here = ["assignment", "tasks", i, "criteria", j]
+            if c.id in seen and seen[c.id] != task.id:
+                yield report([*here, "id"], f"criterion id {c.id!r} is also used in task {seen[c.id]!r}: "
+                                            "criterion ids must be unique in the unit (marks are kept by id)")
+            seen.setdefault(c.id, task.id)
+            if _words(c.meets) == _words(c.text):
+                yield report([*here, "meets"], "repeats the criterion: say what an answer that meets it looks like")
+            elif len(_words(c.meets)) < 5:
+                yield report([*here, "meets"], "is too short to mark against: say what an answer that meets "
+                                               "the criterion looks like (at least 5 words)")
 
 
 def check_bank(bank: ItemBank, loaded: Loaded) -> Iterator[Problem]:
@@ -134,3 +164,20 @@ def check_bank(bank: ItemBank, loaded: Loaded) -> Iterator[Problem]:
         )
     for i, q in enumerate(bank.items):
         yield from check_question(q, ["items", i], report, formative=False)
+
+
+def check_assignment_notebook(unit: Unit, cells: list, notebook: str) -> Iterator[Problem]:
+    """A unit assessed by assignment is an nbgrader source assignment: after each task's writing
+    box, a manually graded answer cell ``task-<id>`` worth the task's marks
+    (course.content.scaffold), which the grader fills from the learner's record."""
+    if unit.assignment is None:
+        return
+    graded = {c.metadata["nbgrader"].get("grade_id"): c for c in cells
+              if c.metadata.get("nbgrader", {}).get("grade")}
+    for task in unit.assignment.tasks:
+        cell = graded.get(f"task-{task.id}")
+        marks = sum(c.marks for c in task.criteria)
+        if (cell is None or cell.cell_type != "markdown" or not cell.metadata["nbgrader"].get("solution")
+                or cell.metadata["nbgrader"].get("points") != marks):
+            yield Problem(notebook, "", f"needs a manually graded answer cell 'task-{task.id}' worth {marks} "
+                                        f"mark(s) (the task's criteria): run `odp scaffold` on the unit folder")

@@ -115,6 +115,7 @@ def load_course(root: Path, *, with_banks: bool = True) -> CourseContent:
             problems.extend(checks.check_unit(unit, loaded))
             problems.extend(_match_catalogue(unit, loaded, qual, ref, folder))
             problems.extend(_check_notebook(entry, root))
+            problems.extend(_check_assignment_source(entry, root))
 
     ids = [e.unit.id for e in course.entries if e.unit]
     for dup in checks.duplicates(ids):
@@ -188,6 +189,24 @@ def _check_grading(course: CourseContent):
             yield Problem(relative(entry.notebook, course.root), "",
                           f"needs one autograded test cell worth {bank.items_per_test} point(s) (the "
                           f"items a test draws): run `odp scaffold {relative(entry.folder, course.root)}`")
+
+
+def _check_assignment_source(entry: UnitEntry, root: Path):
+    """A unit assessed by assignment is an nbgrader source assignment too: autograder/source/<unit>
+    must be its folder, and its notebook must have each task's answer cell."""
+    unit = entry.unit
+    if unit.assessment == "online_test" or unit.assignment is None or entry.notebook is None:
+        return
+    link = root / SOURCE_DIR / unit.id
+    if not (link.is_dir() and link.resolve() == entry.folder):
+        yield Problem((SOURCE_DIR / unit.id).as_posix(), "",
+                      f"must link to {relative(entry.folder, root)} so nbgrader can release the "
+                      f"assignment (ln -s ../../{relative(entry.folder, root)} {SOURCE_DIR / unit.id})")
+    try:
+        nb = nbformat.read(entry.notebook, as_version=4)
+    except Exception:  # a corrupt notebook is reported by _check_notebook
+        return
+    yield from checks.check_assignment_notebook(unit, nb.cells, relative(entry.notebook, root))
 
 
 def _orphans(root: Path, claimed: set[Path]):

@@ -4,6 +4,11 @@ The notebook is also the unit's nbgrader source assignment: every cell is read-o
 restores locked cells at autograde, so a learner cannot change what runs), and a unit assessed
 by online test ends with one autograded cell whose hidden test marks the test from the
 learner's response record (``course.grading.cells.mark_test``).
+
+A unit assessed by assignment has, after each task's writing box, a manually graded answer cell
+(``task-<id>``, worth the task's marks). The learner never types in it: at autograde
+``course.grading.written.FillWrittenAnswers`` copies their latest saved answer into it, so the
+assessor sees it in full in nbgrader and the marking app.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 
-from course.content.model import ItemBank, Unit
+from course.content.model import ItemBank, Task, Unit
 
 TEST_CELL_ID = "test-result"
 TEST_CELL_SOURCE = (
@@ -22,6 +27,37 @@ TEST_CELL_SOURCE = (
     "mark_test()\n"
     "### END HIDDEN TESTS"
 )
+
+
+ANSWER_PREFIX = "task-"
+# nbgrader's generate_assignment replaces the solution region with its text stub ("YOUR ANSWER
+# HERE"); inside an HTML comment the stub is never shown to the learner in JupyterLab or Voila.
+ANSWER_CELL_SOURCE = (
+    "*Your assessor reads the answer you saved above when they mark your assignment.*\n\n"
+    "<!-- At marking, the grader copies the learner's latest saved answer into this cell.\n"
+    "### BEGIN SOLUTION\n"
+    "### END SOLUTION\n"
+    "-->"
+)
+
+
+def answer_grade_id(task_id: str) -> str:
+    return f"{ANSWER_PREFIX}{task_id}"
+
+
+def task_marks(task: Task) -> int:
+    return sum(c.marks for c in task.criteria)
+
+
+def _answer_cell(task: Task) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_markdown_cell(ANSWER_CELL_SOURCE)
+    cell.metadata["nbgrader"] = {"grade": True, "solution": True, "locked": False,
+                                 "points": task_marks(task), "grade_id": answer_grade_id(task.id),
+                                 "schema_version": 3}
+    # The answer comes from the record, not from typing here: JupyterLab keeps the cell read-only.
+    cell.metadata["editable"] = False
+    cell.metadata["deletable"] = False
+    return cell
 
 
 def _locked(cell: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:
@@ -60,7 +96,8 @@ def unit_notebook(unit: Unit, bank: ItemBank | None = None) -> nbformat.Notebook
         cells.append(_locked(md("## Your assignment\n\nWrite about your own workplace. Your answers are saved "
                                 "as you type; your assessor marks them against the criteria for each task."),
                              "assignment-introduction"))
-        cells += [_locked(code(f'unit.show_task("{t.id}")'), f"task-{t.id}") for t in unit.assignment.tasks]
+        for t in unit.assignment.tasks:
+            cells += [_locked(code(f'unit.show_task("{t.id}")'), f"write-{t.id}"), _answer_cell(t)]
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["title"] = f"{unit.code} {unit.title}"

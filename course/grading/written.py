@@ -35,7 +35,7 @@ from course.grading.marking import record_key
 from course.grading.sittings import parse_assignment
 from course.record import RECORD_FILE, read_record, verify
 
-UNTRUSTED = "failed the record's tamper check, so it is not shown"
+UNTRUSTED = "the saved answer failed the record's tamper check"
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def written_answers(folder: Path, unit: Unit, learner: str, course_secret: bytes
         if entry is None:
             out[t] = WrittenAnswer(t, "", None)
         elif not check.trusted(t):
-            out[t] = WrittenAnswer(t, "", entry.at, f"the saved answer {UNTRUSTED} ({check.reason()})")
+            out[t] = WrittenAnswer(t, "", entry.at, f"{UNTRUSTED} ({check.reason()})")
         else:
             out[t] = WrittenAnswer(t, str(entry.response or ""), entry.at)
     return out
@@ -120,7 +120,7 @@ def _when(iso: str | None) -> str:
 def answer_cell_source(task: Task, number: int, of: int, answer: WrittenAnswer) -> str:
     heading = f"**Task {number} of {of}: {plain_markdown(task.title)}**"
     if answer.problem:
-        return f"{heading}\n\n*The answer to this task {UNTRUSTED}: {plain_markdown(answer.problem)}.*"
+        return f"{heading}\n\n*The answer to this task cannot be shown: {plain_markdown(answer.problem)}.*"
     guidance = f"{task.min_words} to {task.max_words} words asked for"
     meta = f"*{answer.words} words ({guidance}). Last saved {_when(answer.saved_at)}.*"
     return f"{heading}\n\n{meta}\n\n{plain_markdown(answer.text)}"
@@ -138,7 +138,12 @@ class FillWrittenAnswers(NbGraderPreprocessor):
         if not cells:
             return nb, resources
         settings = Settings()
-        unit = load_course(settings.content_root, with_banks=False).entry(unit_id).unit
+        try:
+            unit = load_course(settings.content_root, with_banks=False).entry(unit_id).unit
+        except KeyError:
+            unit = None
+        if unit is None or unit.assignment is None:
+            return nb, resources  # not a written assignment: nothing of ours to fill
         folder = Path(resources["metadata"]["path"])
         context = GradingContext(info["student"], info["assignment"], folder, settings)
         answers = written_answers(folder, unit, info["student"], context.course_secret())

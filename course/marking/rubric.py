@@ -1,0 +1,133 @@
+"""Each task's marking points as a rubric: criteria, what meets each, the marks each carries,
+and the unit's overall pass rule.
+
+A criterion is met or not yet met; a met criterion earns its marks (usually 1). The unit's
+``pass_rule`` is ``all_criteria_met`` (every criterion of every task) or ``pass_mark`` (the
+qualification's pass mark as a share of the unit's marks).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Mapping
+
+from course.content import CourseContent
+from course.content.scaffold import answer_grade_id
+from course.grading.sittings import parse_assignment
+
+Key = tuple[str, str]  # (task id, criterion id)
+
+
+@dataclass(frozen=True)
+class CriterionRubric:
+    id: str
+    number: int
+    text: str
+    meets: str
+    marks: int
+
+
+@dataclass(frozen=True)
+class TaskRubric:
+    id: str
+    number: int
+    title: str
+    brief: str
+    min_words: int
+    max_words: int
+    criteria: tuple[CriterionRubric, ...]
+
+    @property
+    def grade_id(self) -> str:
+        """The nbgrader cell that holds this task's answer and its mark."""
+        return answer_grade_id(self.id)
+
+    @property
+    def max_marks(self) -> int:
+        return sum(c.marks for c in self.criteria)
+
+    def criterion(self, criterion_id: str) -> CriterionRubric:
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise KeyError(f"task {self.id!r} has no criterion {criterion_id!r}")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    total: int
+    max_marks: int
+    decided: int
+    criteria: int
+    met: int
+    passed: bool
+
+    @property
+    def complete(self) -> bool:
+        return self.decided == self.criteria
+
+    def describe(self) -> str:
+        result = ("pass" if self.passed else "not yet passed") if self.complete else "not finished"
+        return (f"{self.total} of {self.max_marks} marks; {self.decided} of {self.criteria} criteria "
+                f"marked; {self.met} met; result: {result}")
+
+
+@dataclass(frozen=True)
+class Rubric:
+    unit: str
+    code: str
+    title: str
+    pass_rule: str
+    pass_mark: float            # share of the marks, used by the ``pass_mark`` rule
+    tasks: tuple[TaskRubric, ...]
+
+    @property
+    def max_marks(self) -> int:
+        return sum(t.max_marks for t in self.tasks)
+
+    @property
+    def criteria(self) -> int:
+        return sum(len(t.criteria) for t in self.tasks)
+
+    def task(self, task_id: str) -> TaskRubric:
+        for t in self.tasks:
+            if t.id == task_id:
+                return t
+        raise KeyError(f"unit {self.unit!r} has no task {task_id!r}")
+
+    def keys(self) -> list[Key]:
+        return [(t.id, c.id) for t in self.tasks for c in t.criteria]
+
+    def describe_rule(self) -> str:
+        if self.pass_rule == "all_criteria_met":
+            return "every criterion of every task must be met"
+        return f"at least {math.ceil(self.pass_mark * self.max_marks - 1e-9)} of {self.max_marks} marks"
+
+    def outcome(self, met: Mapping[Key, bool]) -> Outcome:
+        """The result for the decisions made so far (criteria not yet marked count as not met)."""
+        keys = self.keys()
+        marks = {(t.id, c.id): c.marks for t in self.tasks for c in t.criteria}
+        total = sum(marks[k] for k in keys if met.get(k))
+        decided = sum(1 for k in keys if k in met)
+        n_met = sum(1 for k in keys if met.get(k))
+        if self.pass_rule == "all_criteria_met":
+            passed = n_met == len(keys)
+        else:
+            passed = total >= self.pass_mark * self.max_marks - 1e-9
+        return Outcome(total, self.max_marks, decided, len(keys), n_met, passed and decided == len(keys))
+
+
+def rubric_for(course: CourseContent, assignment: str) -> Rubric:
+    """The rubric of the unit an nbgrader assignment (``<unit>`` or ``<unit>-attempt-N``) marks."""
+    unit_id, _ = parse_assignment(assignment)
+    entry = course.entry(unit_id)
+    unit = entry.unit
+    if unit is None or unit.assignment is None:
+        raise KeyError(f"unit {unit_id!r} has no written assignment")
+    tasks = tuple(
+        TaskRubric(t.id, n, t.title, t.brief, t.min_words, t.max_words,
+                   tuple(CriterionRubric(c.id, i, c.text, c.meets, c.marks) for i, c in enumerate(t.criteria, 1)))
+        for n, t in enumerate(unit.assignment.tasks, 1))
+    return Rubric(unit.id, unit.code, unit.title, unit.assignment.pass_rule,
+                  entry.qualification.pass_mark, tasks)

@@ -1,0 +1,50 @@
+"""Starting the assessor's marking app: Voila over ``marking.ipynb`` with the course template,
+on 127.0.0.1. The app's kernel reads its settings (who is marking, which course folder) from
+the environment set here."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from course.config import Settings
+from course.marking.settings import MarkingSettings
+
+NOTEBOOK = Path(__file__).resolve().parent / "marking.ipynb"
+SHARE = Path(__file__).resolve().parent.parent / "share" / "jupyter"   # the course's Voila template
+
+
+def voila_args(port: int, host: str = "127.0.0.1") -> list[str]:
+    return [sys.executable, "-m", "voila", str(NOTEBOOK), "--no-browser", f"--port={port}",
+            f"--Voila.ip={host}", "--template=odp", "--VoilaConfiguration.show_tracebacks=False"]
+
+
+def voila_env(marking: MarkingSettings, settings: Settings | None = None,
+              base: dict[str, str] | None = None) -> dict[str, str]:
+    settings = settings or Settings()
+    env = dict(os.environ if base is None else base)
+    jupyter_path = os.pathsep.join(p for p in (str(SHARE), env.get("JUPYTER_PATH", "")) if p)
+    return dict(env, JUPYTER_PATH=jupyter_path, ODP_CONTENT_ROOT=str(settings.content_root),
+                ODP_DATA_DIR=str(settings.data_path), ODP_COURSE_DIR=str(marking.folder()),
+                ODP_ASSESSOR=marking.assessor, ODP_IQA_RATE=str(marking.iqa_rate),
+                ODP_IQA_MINIMUM=str(marking.iqa_minimum),
+                ODP_SIMILARITY_THRESHOLD=str(marking.similarity_threshold),
+                ODP_SIMILAR_PASSAGE_WORDS=str(marking.similar_passage_words))
+
+
+def run(marking: MarkingSettings, port: int) -> None:
+    print(f"Marking app for {marking.assessor}: open http://127.0.0.1:{port}/", flush=True)
+    print("Press Ctrl+C to stop.", flush=True)
+    voila = subprocess.Popen(voila_args(port), env=voila_env(marking))
+    # Stopping `odp mark serve` stops Voila too, never leaving it behind.
+    signal.signal(signal.SIGTERM, lambda signum, _frame: voila.send_signal(signum))
+    try:
+        voila.wait()
+    except KeyboardInterrupt:
+        try:
+            voila.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            voila.kill()
