@@ -52,10 +52,65 @@ class Settings(BaseSettings):
         description="Learner id the embedded course app serves (single-learner demo mode).",
     )
 
+    # -- who is viewing the dashboards (the server says; the data layer scopes) ------------------
+    line_manager: str = Field(
+        default="demo-manager",
+        description="Person id whose team the 'my team' dashboard shows: the line_manager_id "
+        "of their reports in the tracking store. Empty: this server offers no team dashboard.",
+    )
+    department: str = Field(
+        default="dwp",
+        description="Department id the department dashboard shows. Empty: no department "
+        "dashboard.",
+    )
+    profession_viewer: bool = Field(
+        default=True,
+        description="Whether this server offers the profession-wide dashboard (everyone).",
+    )
+    demo_cohort: int = Field(
+        default=120,
+        description="Learners in the made-up demo cohort written to an empty tracking store on "
+        "first run (0: none). The served learner is always enrolled, in the line manager's team.",
+    )
+    at_risk_weeks: int = Field(
+        default=4, ge=1,
+        description="A learner on programme with no activity for this many weeks is at risk.",
+    )
+
+    # -- kernels (Voila) --------------------------------------------------------------------------
+    pool_size: int = Field(
+        default=1, ge=0,
+        description="Preheated kernels kept ready for each unit app of the learner's "
+        "qualification (Voila's kernel pools; 0 turns pooling off). Each costs ~135 MB.",
+    )
+    pool_refill_seconds: float = Field(
+        default=10, ge=0,
+        description="Wait this long after a preheated kernel is taken before starting its "
+        "replacement, so a burst of learners is served before the refills compete for the CPU.",
+    )
+    max_kernels: int = Field(
+        default=12, ge=1,
+        description="Most kernels alive at once, pooled ones included. A page beyond it gets "
+        "HTTP 503 'the course is busy' instead of starting another kernel (Voila #617).",
+    )
+    cull_idle_seconds: int = Field(
+        default=900, ge=10,
+        description="A page's kernel idle this long (tab closed, no messages) is shut down.",
+    )
+    cull_interval_seconds: int = Field(
+        default=60, ge=1,
+        description="How often idle kernels are looked for.",
+    )
+
     @property
     def data_path(self) -> Path:
         path = self.data_dir if self.data_dir.is_absolute() else self.content_root / self.data_dir
         return path.resolve()
+
+    @property
+    def learner_path(self) -> Path:
+        """The served learner's working folder: all the learner-facing server can see."""
+        return self.data_path / "learners" / self.learner
 
     @property
     def db_url(self) -> str:

@@ -1,33 +1,79 @@
-"""Starting Voila over a learner's working folder, with the course template and culled kernels."""
+"""Starting Voila over a learner's working folder: the course template, the tracking store,
+preheated unit apps and a bounded number of culled kernels. See ``docs/serve.md``."""
 
 from __future__ import annotations
 
 import os
+import re
+import signal
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from course.config import Settings
-from course.content import require_course
+from course.content import CourseContent, require_course
+from course.exceptions import CourseError
 from course.record.keys import course_secret, learner_key
 from course.serve import workspace
 
 SHARE = Path(__file__).resolve().parent.parent / "share" / "jupyter"
+KERNEL_MANAGER = "course.serve.kernels.BoundedKernelManager"
+UNUSED_FRONT_END = ("@jupyter/nbgrader", "@jupyter-notebook/lab-extension")
 
 
-def voila_args(settings: Settings, folder: Path) -> list[str]:
-    return [
-        sys.executable, "-m", "voila", str(folder),
+@dataclass(frozen=True)
+class Pools:
+    """Which notebooks get preheated kernels (paths relative to the learner's folder)."""
+
+    pooled: list[str]
+    unpooled: list[str]
+    size: int
+
+    @property
+    def kernels(self) -> int:
+        return len(self.pooled) * self.size
+
+
+def plan_pools(folder: Path, pooled_units: list[str], size: int) -> Pools:
+    """Pool the learner's own unit apps; never the home or dashboards, which must show the
+    store as it is when asked (a preheated page is run before the request)."""
+    every = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.ipynb")
+                   if ".ipynb_checkpoints" not in p.parts)
+    pooled = [nb for nb in every if nb in pooled_units] if size > 0 else []
+    return Pools(pooled, [nb for nb in every if nb not in pooled], size)
+
+
+def voila_args(settings: Settings, folder: Path, pools: Pools | None = None) -> list[str]:
+    pools = pools or Pools([], [], 0)
+    args = [
+        sys.executable, "-m", "course.serve.app", str(folder),  # Voila, see app.py
         "--no-browser",
         f"--port={settings.port}",
         f"--Voila.ip={settings.host}",
         "--template=odp",
-        # Idle kernels are reaped so abandoned tabs cannot pile up (Voila #617).
-        "--MappingKernelManager.cull_idle_timeout=900",
-        "--MappingKernelManager.cull_interval=60",
+        # Idle kernels are reaped so abandoned tabs cannot pile up, and no more than
+        # max_kernels live at once (Voila #617): a page beyond the bound gets HTTP 503.
+        f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
+        f"--BoundedKernelManager.max_kernels={settings.max_kernels}",
+        f"--MappingKernelManager.cull_idle_timeout={settings.cull_idle_seconds}",
+        f"--MappingKernelManager.cull_interval={settings.cull_interval_seconds}",
         "--VoilaConfiguration.show_tracebacks=False",
+        # JupyterLab extensions the course pages do not use: each is more JavaScript for every
+        # page to fetch and run.
+        f"--VoilaConfiguration.extension_denylist={list(UNUSED_FRONT_END)!r}",
         "--VoilaConfiguration.file_allowlist=['.*\\.(png|svg|css)']",
     ]
+    if pools.pooled:
+        # Voila 0.5 matches these against each notebook's absolute path (and once against
+        # its path in the folder): list both, anchored, so nothing else is caught.
+        denylist = [re.escape(str(folder.resolve() / nb)) + "$" for nb in pools.unpooled]
+        denylist += [re.escape(nb) + "$" for nb in pools.unpooled]
+        args += ["--VoilaConfiguration.preheat_kernel=True",
+                 f"--VoilaConfiguration.default_pool_size={pools.size}",
+                 f"--VoilaKernelManager.fill_delay={settings.pool_refill_seconds}",
+                 f"--VoilaKernelManager.preheat_denylist={denylist!r}"]
+    return args
 
 
 def voila_env(settings: Settings) -> dict[str, str]:
@@ -35,16 +81,56 @@ def voila_env(settings: Settings) -> dict[str, str]:
     jupyter_path = os.pathsep.join(p for p in (str(SHARE), os.environ.get("JUPYTER_PATH", "")) if p)
     return dict(os.environ, JUPYTER_PATH=jupyter_path, ODP_CONTENT_ROOT=str(settings.content_root),
                 ODP_DATA_DIR=str(settings.data_path), ODP_LEARNER=settings.learner,
-                ODP_RECORD_KEY=key.hex())
+                ODP_RECORD_KEY=key.hex(), ODP_LINE_MANAGER=settings.line_manager,
+                ODP_DEPARTMENT=settings.department,
+                ODP_PROFESSION_VIEWER=str(settings.profession_viewer).lower())
+
+
+def prepare(settings: Settings, course: CourseContent) -> tuple[Path, Pools]:
+    """Everything before Voila starts: the store (created and filled on first run), the
+    learner's folder, their records brought into the store, and the kernel pools."""
+    from course.apps.pathway import pathway_units
+    from course.apps.viewers import dashboards
+    from course.tracking.db import make_engine, session_factory
+    from course.tracking.demo import prepare_store
+    from course.tracking.models import Learner
+    from course.tracking.records import ingest_learner_records
+
+    prepare_store(settings, course)
+    boards = [d.notebook for d in dashboards(settings)]
+    folder = workspace.prepare(course, settings.data_path, settings.learner, apps=boards)
+    engine = make_engine(settings.db_url)
+    try:
+        with session_factory(engine)() as session, session.begin():
+            key = learner_key(course_secret(settings.data_path), settings.learner)
+            ingest_learner_records(session, settings.learner, folder, key)
+            me = session.get(Learner, settings.learner)
+            qualification = me.qualification_id if me else None
+    finally:
+        engine.dispose()
+    units = [f"{e.unit.id}/{e.notebook.name}" for e in pathway_units(course, qualification)]
+    pools = plan_pools(folder, units, settings.pool_size)
+    if pools.kernels >= settings.max_kernels:
+        raise CourseError(
+            f"max_kernels ({settings.max_kernels}) must be more than the {pools.kernels} "
+            f"preheated kernels ({len(pools.pooled)} unit apps x pool_size {pools.size}), "
+            "or no page could ever open: raise ODP_MAX_KERNELS or lower ODP_POOL_SIZE")
+    return folder, pools
 
 
 def run(settings: Settings) -> None:
     course = require_course(settings.content_root)
-    folder = workspace.prepare(course, settings.data_path, settings.learner)
+    folder, pools = prepare(settings, course)
     url = f"http://{settings.host}:{settings.port}/voila/render/{workspace.HOME}"
     print(f"Course for {settings.learner}: open {url}", flush=True)
     print("Press Ctrl+C to stop.", flush=True)
+    voila = subprocess.Popen(voila_args(settings, folder, pools), env=voila_env(settings))
+    # Stopping `odp serve` stops Voila too (and Voila its kernels), never leaving it behind.
+    signal.signal(signal.SIGTERM, lambda signum, _frame: voila.send_signal(signum))
     try:
-        subprocess.run(voila_args(settings, folder), env=voila_env(settings), check=False)
-    except KeyboardInterrupt:
-        pass
+        voila.wait()
+    except KeyboardInterrupt:  # Ctrl+C reaches Voila as well: give it time to shut down
+        try:
+            voila.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            voila.kill()

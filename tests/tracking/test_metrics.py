@@ -185,3 +185,43 @@ def test_frames_csv_and_html(cohort, tmp_path):
         shown = make(cohort, viewer, as_of=AS_OF)
         assert shown.title in shown._repr_html_()
         assert len(shown.to_frame()) == len(shown.rows) + 1
+
+
+# -- progress unit by unit (the learner's own dashboard) ----------------------------------------
+
+def _at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+UNITS = {
+    # learner, unit, first, last, answers, submissions, graded, passed, passed first time, state
+    "A4": [("A4", "u301", _at("2024-03-02T10:00"), _at("2024-09-01T10:00"), 0, 1, 2, True, False,
+            "passed at a resit"),
+           ("A4", "u302", _at("2025-03-31T17:00"), _at("2025-03-31T17:00"), 1, 0, 0, None, None,
+            "in progress")],
+    # B2 and B4 have done nothing; B3's u302 event (2025-04-05) is after as_of.
+    "M2": [("B1", "u201", _at("2024-01-16T10:00"), _at("2024-04-01T10:00"), 0, 1, 2, True, False,
+            "passed at a resit"),
+           ("B1", "u202", _at("2024-08-01T10:00"), _at("2024-08-01T10:00"), 0, 1, 1, True, True,
+            "passed"),
+           ("B3", "u301", _at("2024-07-02T10:00"), _at("2025-01-10T09:00"), 1, 0, 1, False, False,
+            "not passed yet: resit")],
+    "B2": [],
+}
+
+
+@pytest.mark.parametrize("who", UNITS)
+def test_unit_progress(cohort, who):
+    from course.tracking.unit_progress import unit_progress
+
+    figure = unit_progress(cohort, VIEWERS[who], as_of=AS_OF)
+    assert [(*vars(r).values(), r.state) for r in figure.rows] == UNITS[who]
+    assert len(figure.to_frame()) == len(UNITS[who])
+
+
+def test_unit_progress_counts_events_up_to_as_of(cohort):
+    from course.tracking.unit_progress import unit_progress
+
+    later = unit_progress(cohort, Viewer.learner("B3"), as_of=AS_OF + timedelta(days=10))
+    assert [(r.unit_id, r.answers, r.state) for r in later.rows] == [
+        ("u301", 1, "not passed yet: resit"), ("u302", 0, "in progress")]

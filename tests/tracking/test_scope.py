@@ -10,10 +10,11 @@ from course.tracking import metrics
 from course.tracking.errors import TrackingError
 from course.tracking.models import Learner
 from course.tracking.scope import Role, Viewer, scoped_learners, visible_learner_ids
+from course.tracking.unit_progress import unit_progress
 from tests.tracking.conftest import AS_OF
 
 FIGURES = [metrics.funnel, metrics.status_counts, metrics.first_time_pass_rate,
-           metrics.time_to_complete, metrics.at_risk]
+           metrics.time_to_complete, metrics.at_risk, unit_progress]
 
 
 def ids(session, viewer) -> set[str]:

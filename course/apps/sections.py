@@ -1,0 +1,165 @@
+"""One dashboard section per figure: a heading, a chart whose caption states the finding, the
+same figures as a table, and a CSV download of them. Pure functions of the figures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+from course.apps.charts import (
+    PALETTE, Bar, bar_chart, csv_text, download_link, percent, plural, table,
+)
+from course.tracking.metrics import (
+    ALL, AtRisk, FirstTimePassRate, Funnel, StatusCounts, TimeToComplete,
+)
+from course.tracking.unit_progress import UnitProgress
+
+Label = Callable[[str, int | None], str]  # (qualification id, level) -> words
+AT_RISK_SHOWN = 50  # learners listed on the page; the CSV has them all
+
+
+def section(key: str, heading: str, body: str, csv_name: str, csv: str) -> str:
+    link = download_link(csv_name, csv, f"Download the figures for “{heading}” (CSV)")
+    return (f'<section class="odp-section" aria-labelledby="odp-h-{key}">'
+            f'<h2 id="odp-h-{key}">{escape(heading)}</h2>{body}<p>{link}</p></section>')
+
+
+def funnel_section(f: Funnel, label: Label) -> str:
+    t = f.total
+    share = (lambda n: f" ({n / t.started:.0%})") if t.started else (lambda n: "")
+    if t.started == 0:
+        caption = "Nobody in view has started yet."
+    else:
+        caption = (f"Of {plural(t.started, 'learner')} who started, {t.completed} "
+                   f"({t.completed / t.started:.0%}) have completed and {t.active} "
+                   f"({t.active / t.started:.0%}) were active in the last {f.weeks} weeks; "
+                   f"{t.submitted} have submitted a test or assignment and {t.passed} have "
+                   "passed at least one unit.")
+    stages = [("Started", t.started), (f"Active in the last {f.weeks} weeks", t.active),
+              ("Submitted a test or assignment", t.submitted), ("Passed a unit", t.passed),
+              ("Completed", t.completed)]
+    chart = bar_chart("odp-chart-funnel", [Bar(s, n, f"{n}{share(n)}") for s, n in stages],
+                      caption + " Percentages are of those who started.")
+    rows = [(label(r.qualification_id, r.level), r.started, r.active, r.submitted, r.passed,
+             r.completed) for r in (*f.rows, t)]
+    tab = table("Commencement to completion by qualification and level",
+                ["Qualification", "Started", f"Active (last {f.weeks} weeks)", "Submitted",
+                 "Passed a unit", "Completed"], rows)
+    return section("funnel", "Commencement to completion", chart + tab, "funnel.csv",
+                   csv_text(f.to_frame()))
+
+
+def status_section(s: StatusCounts, label: Label) -> str:
+    t = s.total
+    caption = (f"Of {plural(t.total, 'learner')}: {t.on_programme} on programme, "
+               f"{t.completed} completed and {t.withdrawn} withdrawn.")
+    bars = [Bar("On programme", t.on_programme, str(t.on_programme)),
+            Bar("Completed", t.completed, str(t.completed)),
+            Bar("Withdrawn", t.withdrawn, str(t.withdrawn))]
+    chart = bar_chart("odp-chart-status", bars, caption, colours=PALETTE[:3])
+    rows = [(label(r.qualification_id, r.level), r.on_programme, r.completed, r.withdrawn,
+             r.total) for r in (*s.rows, t)]
+    tab = table("Learners by status, by qualification and level",
+                ["Qualification", "On programme", "Completed", "Withdrawn", "Total"], rows)
+    return section("status", "On programme, completed and withdrawn", chart + tab,
+                   "status.csv", csv_text(s.to_frame()))
+
+
+def pass_rate_section(p: FirstTimePassRate, label: Label) -> str:
+    t = p.total
+    if not t.first_attempts:
+        caption = "No first attempts have been graded yet."
+    else:
+        caption = (f"{percent(t.rate)} of first attempts passed ({t.passed_first_time} of "
+                   f"{t.first_attempts}).")
+        rated = [r for r in p.rows if r.rate is not None]
+        if len(rated) > 1:
+            hi = max(rated, key=lambda r: r.rate)
+            lo = min(rated, key=lambda r: r.rate)
+            caption += (f" Highest: {label(hi.qualification_id, hi.level)} "
+                        f"({percent(hi.rate)}); lowest: {label(lo.qualification_id, lo.level)} "
+                        f"({percent(lo.rate)}).")
+    bars = [Bar(label(r.qualification_id, r.level), (r.rate or 0) * 100,
+                f"{percent(r.rate)} ({r.passed_first_time} of {r.first_attempts})"
+                if r.first_attempts else "no first attempts graded") for r in p.rows]
+    chart = bar_chart("odp-chart-pass", bars, caption, scale=100)
+    rows = [(label(r.qualification_id, r.level), r.first_attempts, r.passed_first_time,
+             percent(r.rate)) for r in (*p.rows, t)]
+    tab = table("First-time pass rate by qualification and level",
+                ["Qualification", "First attempts graded", "Passed first time", "Rate"], rows)
+    return section("pass", "First-time pass rate", chart + tab, "first-time-pass-rate.csv",
+                   csv_text(p.to_frame()))
+
+
+def time_section(c: TimeToComplete, label: Label) -> str:
+    t = c.total
+    if not t.completed:
+        caption = "Nobody in view has completed yet, so there is no median time."
+    else:
+        caption = (f"Half of the {plural(t.completed, 'learner')} who completed took "
+                   f"{t.median_days:g} days or fewer (median; about "
+                   f"{t.median_days / 30.4:.0f} months).")
+    bars = [Bar(label(r.qualification_id, r.level), r.median_days or 0,
+                f"{r.median_days:g} days ({r.completed} completed)" if r.completed
+                else "nobody completed yet") for r in c.rows]
+    chart = bar_chart("odp-chart-time", bars, caption)
+    rows = [(label(r.qualification_id, r.level), r.completed, r.median_days)
+            for r in (*c.rows, t)]
+    tab = table("Median days to complete by qualification and level",
+                ["Qualification", "Completed", "Median days"], rows)
+    return section("time", "Median time to complete", chart + tab,
+                   "median-time-to-complete.csv", csv_text(c.to_frame()))
+
+
+def risk_section(r: AtRisk, label: Label) -> str:
+    t = r.total
+    if not t.on_programme:
+        caption = "Nobody in view is on programme, so nobody is at risk."
+    else:
+        caption = (f"{t.at_risk} of {plural(t.on_programme, 'learner')} on programme "
+                   f"({t.at_risk / t.on_programme:.0%}) at risk: {t.inactive} with no "
+                   f"activity in the last {r.weeks} weeks and {t.past_planned_end} past their "
+                   "planned end date.")
+    bars = [Bar(f"No activity in {r.weeks} weeks", t.inactive, str(t.inactive)),
+            Bar("Past planned end date", t.past_planned_end, str(t.past_planned_end)),
+            Bar("At risk (either reason)", t.at_risk, str(t.at_risk))]
+    chart = bar_chart("odp-chart-risk", bars, caption, colours=PALETTE[1:4])
+    summary = table("Learners at risk by qualification and level",
+                    ["Qualification", "On programme", "At risk", "No recent activity",
+                     "Past planned end"],
+                    [(label(x.qualification_id, x.level), x.on_programme, x.at_risk,
+                      x.inactive, x.past_planned_end) for x in (*r.rows, t)])
+    shown = r.learners[:AT_RISK_SHOWN]
+    listing = table(
+        f"Learners at risk, oldest start first ({len(shown)} of {len(r.learners)} shown)",
+        ["Name", "Learner id", "Qualification", "Started", "Planned end", "Last activity",
+         "Why"],
+        [(x.name, x.learner_id, label(x.qualification_id, x.level), x.start_date,
+          x.planned_end_date, x.last_activity.date() if x.last_activity else "never",
+          x.reasons) for x in shown])
+    more = len(r.learners) - len(shown)
+    note = (f"<p>{more} more are in the CSV download below.</p>" if more > 0 else "")
+    frame = r.to_frame()
+    return section("risk", "Learners at risk", chart + summary + listing + note,
+                   "learners-at-risk.csv", csv_text(frame))
+
+
+def units_section(u: UnitProgress, unit_label: Callable[[str], str]) -> str:
+    rows = [(unit_label(r.unit_id), r.last_activity.strftime("%d %b %Y %H:%M")
+                     if r.last_activity else "–", r.answers, r.submissions,
+                     r.graded_attempts, r.state) for r in u.rows]
+    tab = table("Your units: what you have done in each",
+                ["Unit", "Last worked on (UTC)", "Answers", "Submitted", "Graded attempts",
+                 "Where you are"], rows)
+    return section("units", "Your units", tab, "my-units.csv", csv_text(u.to_frame()))
+
+
+def group_label(titles: dict[str, str]) -> Label:
+    """(qualification id, level) in words; the total row is 'All qualifications'."""
+
+    def label(qual: str, level: int | None) -> str:
+        if qual == ALL:
+            return "All qualifications"
+        return f"{titles.get(qual, qual)} (Level {level})"
+
+    return label

@@ -1,0 +1,83 @@
+"""A kernel manager with a bound: at most ``max_kernels`` kernels alive at once (Voila #617).
+
+Voila starts a kernel for every page view and keeps it until the page closes or the culler
+reaps it, so without a bound anyone who can reach the server can open pages until memory runs
+out. Voila takes the class through ``--VoilaConfiguration.multi_kernel_manager_class`` and
+wraps it in its pooling manager when kernels are preheated, so the bound covers both:
+
+- a page that needs a new kernel beyond the bound gets HTTP 503 with a plain message at once,
+  never a wait;
+- a pool refill beyond the bound is refused too (the pool shrinks; pages then take the
+  on-demand path and get the 503 while the server is full);
+- when a kernel shuts down (page closed, or culled when idle) the pools are topped up again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from tornado import web
+from traitlets import Integer
+
+BUSY = ("The course is busy: too many course pages are open at once. Close course tabs you "
+        "are not using, or try again in a few minutes.")
+
+
+class CourseBusy(web.HTTPError):
+    def __init__(self) -> None:
+        super().__init__(503, BUSY, reason="Course busy")
+
+
+class BoundedKernelManager(AsyncMappingKernelManager):
+    max_kernels = Integer(
+        0, config=True,
+        help="Most kernels alive (or starting) at once, pooled ones included; 0 for no bound. "
+             "A page that would need one more gets HTTP 503.")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._reserved: set[str] = set()  # ids being started: counted before they exist
+        self._closing = False
+
+    def live_kernels(self) -> int:
+        return len(set(self._kernels) | set(self._pending_kernels) | self._reserved)
+
+    async def start_kernel(self, *, kernel_id: str | None = None, **kwargs) -> str:
+        if kernel_id is not None and kernel_id in self:
+            return await super().start_kernel(kernel_id=kernel_id, **kwargs)  # reuse
+        kernel_id = kernel_id or str(uuid.uuid4())
+        # Checked and reserved with no await in between, so concurrent requests cannot all
+        # slip under the bound together.
+        if self.max_kernels and self.live_kernels() >= self.max_kernels:
+            self.log.warning("Refused a kernel: %d live, bound %d", self.live_kernels(),
+                             self.max_kernels)
+            raise CourseBusy()
+        self._reserved.add(kernel_id)
+        try:
+            return await super().start_kernel(kernel_id=kernel_id, **kwargs)
+        finally:
+            self._reserved.discard(kernel_id)
+
+    async def shutdown_kernel(self, kernel_id: str, *args, **kwargs):
+        result = await super().shutdown_kernel(kernel_id, *args, **kwargs)
+        self._top_up_pools()
+        return result
+
+    async def shutdown_all(self, *args, **kwargs):
+        self._closing = True  # the server is stopping: refill nothing
+        return await super().shutdown_all(*args, **kwargs)
+
+    def _top_up_pools(self) -> None:
+        """Drop pool entries whose start was refused, and refill the pools (room was made)."""
+        pools = getattr(self, "_pools", None)  # only when Voila preheats kernels
+        if not pools or self._closing:
+            return
+        for name, pool in pools.items():
+            pool[:] = [task for task in pool if not _failed(task)]
+            self.fill_if_needed(delay=0, notebook_name=name)
+
+
+def _failed(task: asyncio.Future) -> bool:
+    return task.done() and (task.cancelled() or task.exception() is not None)

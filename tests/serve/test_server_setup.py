@@ -1,0 +1,83 @@
+"""How `odp serve` sets Voila up, checked without starting it: which notebooks are pooled, the
+waiting cell in released unit notebooks, the kernel bound's sanity check, the 404 hardening."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+from tornado import web
+
+from course.config import Settings
+from course.content import require_course
+from course.exceptions import CourseError
+from course.serve.app import SafeTemplateStaticFileHandler
+from course.serve.preheat import CELL, TAG, with_preheat_cell
+from course.serve.server import plan_pools, prepare, voila_args
+from course.serve.workspace import HOME, prepare as prepare_folder
+from tests.conftest import FIXTURES
+
+UNIT = "sample-unit/sample-unit.ipynb"
+BOARDS = ["progress.ipynb", "team.ipynb", "department.ipynb", "profession.ipynb"]
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    course = require_course(FIXTURES / "content")
+    return prepare_folder(course, tmp_path, "amy", apps=BOARDS)
+
+
+def test_the_folder_holds_home_the_offered_dashboards_and_released_units(folder, tmp_path):
+    assert sorted(p.name for p in folder.glob("*.ipynb")) == sorted([HOME, *BOARDS])
+    released = nbformat.read(folder / UNIT, as_version=4)
+    first = released.cells[0]
+    assert first.source == CELL and TAG in first.metadata["tags"]
+    assert sum(TAG in c.metadata.get("tags", []) for c in released.cells) == 1
+    # A dashboard no longer offered is taken away on the next start.
+    course = require_course(FIXTURES / "content")
+    prepare_folder(course, tmp_path, "amy", apps=["progress.ipynb"])
+    assert not (folder / "team.ipynb").exists() and (folder / "progress.ipynb").exists()
+
+
+def test_the_waiting_cell_is_added_once():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    twice = with_preheat_cell(with_preheat_cell(nb))
+    assert [c.source for c in twice.cells] == [CELL, "x = 1"]
+    nbformat.validate(twice)
+
+
+def test_only_the_learners_units_are_pooled_as_voila_applies_the_denylist(folder):
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+    pools = plan_pools(folder, [UNIT], 2)
+    assert pools.pooled == [UNIT] and pools.kernels == 2 and HOME in pools.unpooled
+    args = voila_args(Settings(max_kernels=5), folder, pools)
+    assert "--VoilaConfiguration.preheat_kernel=True" in args
+    assert "--VoilaConfiguration.default_pool_size=2" in args
+    given = next(a for a in args if a.startswith("--VoilaKernelManager.preheat_denylist="))
+    denylist = eval(given.split("=", 1)[1])  # a Python list literal, as Voila reads it
+    manager = voila_kernel_manager_factory(object, True, 1)
+    keeps = lambda path: manager._notebook_filter(SimpleNamespace(preheat_denylist=denylist), path)
+    for nb in [UNIT, HOME, *BOARDS]:
+        assert keeps(folder.resolve() / nb) == (nb == UNIT), nb  # Voila passes absolute paths
+    assert not any("preheat" in a for a in voila_args(Settings(), folder, plan_pools(folder, [UNIT], 0)))
+
+
+def test_the_bound_must_leave_room_for_pages(tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", root)
+    settings = Settings(content_root=root, data_dir=tmp_path / "data", demo_cohort=0,
+                        pool_size=2, max_kernels=2)
+    with pytest.raises(CourseError, match="max_kernels"):
+        prepare(settings, require_course(root))
+
+
+@pytest.mark.parametrize("path", ["odp/static/../../../etc/passwd", "odp/static/../../x",
+                                  "odp/static/../x"])
+def test_climbing_out_of_a_template_is_404_not_500(path):
+    with pytest.raises(web.HTTPError) as refused:
+        SafeTemplateStaticFileHandler.get_absolute_path("/fake-root", path)
+    assert refused.value.status_code == 404
