@@ -40,6 +40,21 @@ def http_status(url: str) -> int:
         return e.code
 
 
+def wait_until_serving(url: str, proc: subprocess.Popen, limit: float = 90) -> None:
+    """Poll ``url`` until it answers; fail at once, with its output, if ``proc`` exits."""
+    deadline = time.monotonic() + limit
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited: {proc.stdout.read() if proc.stdout else ''}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{url} did not answer within {limit} s") from None
+            time.sleep(0.3)
+
+
 @contextmanager
 def course_server(content_root: Path, data_dir: Path, *extra: str, learner: str = "demo-learner") -> Iterator[str]:
     """Run `odp serve` over ``content_root``; yields the base URL."""

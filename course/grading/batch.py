@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -58,6 +59,13 @@ def _load_api(course_dir: Path, timeout: float, warm: bool):
 
     cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
     cfg.Execute.timeout = int(timeout)
+    # Kernels started at once by several workers can be given the same TCP port (jupyter_client
+    # frees a port before the kernel binds it), and cross-talk lands on stderr, which nbgrader
+    # scores as a failed test. Unix sockets named after each kernel's connection file cannot clash.
+    # (ipc paths must be absolute: a kernel started in the submission's folder and a client in
+    # this one would otherwise resolve a relative path to two different sockets.)
+    cfg.KernelManager.transport = "ipc"
+    cfg.KernelManager.ip = str(Path(tempfile.mkdtemp(prefix="odp-grade-")) / "kernel")
     if warm:
         steps = list(cfg.Autograde.autograde_preprocessors)
         cfg.Autograde.autograde_preprocessors = [kernels.WarmExecute if s is Execute else s for s in steps]

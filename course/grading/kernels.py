@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from jupyter_client import KernelManager
 from jupyter_client.blocking import BlockingKernelClient
@@ -43,7 +45,9 @@ class KernelPool:
         self._next: _Warm | None = None
 
     def _start(self) -> _Warm:
-        km = KernelManager(kernel_name=self.kernel_name)
+        # Unix sockets under a folder of its own: see batch._load_api for why not TCP.
+        km = KernelManager(kernel_name=self.kernel_name, transport="ipc",
+                           ip=str(Path(tempfile.mkdtemp(prefix="odp-warm-")) / "kernel"))
         # The kernel's own stderr (start-up warnings) is not cell output: keep the log readable.
         km.start_kernel(extra_arguments=self.extra_arguments, cwd=os.getcwd(),
                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import subprocess
-import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +22,7 @@ from course.grading.leaks import fingerprints, scan_text, scan_tree
 from course.notebook import open_unit
 from course.record import RECORD_FILE
 from course.serve.server import voila_args, voila_env
-from tests.browser import chromium, free_port
+from tests.browser import chromium, free_port, wait_until_serving
 from tests.grading.course_copy import CourseCopy, make_copy, record_key, right, wrong
 
 pytestmark = [pytest.mark.slow]
@@ -93,18 +90,6 @@ def tamper(folder: Path, bank, plan: str) -> None:
     (folder / RECORD_FILE).write_text("\n".join(out) + "\n")
 
 
-def wait_http(url: str, proc: subprocess.Popen, limit: float = 90) -> None:
-    deadline = time.monotonic() + limit
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"voila exited: {proc.stdout.read()}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{url} did not answer within {limit} s") from None
-            time.sleep(0.3)
 
 
 def sit_in_browser(course: CourseCopy, pipeline: Pipeline) -> None:
@@ -117,7 +102,7 @@ def sit_in_browser(course: CourseCopy, pipeline: Pipeline) -> None:
                             stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{settings.port}"
     try:
-        wait_http(base + "/voila/tree", proc)
+        wait_until_serving(base + "/voila/tree", proc)
         by_id = {q.id: q for q in course.bank(UNIT).items}
         with chromium() as browser:
             page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="en-GB")

@@ -13,8 +13,6 @@ import csv
 import json
 import random
 import subprocess
-import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -32,7 +30,7 @@ from course.marking.settings import MarkingSettings
 from course.notebook import open_unit
 from course.record import RECORD_FILE, read_record
 from course.serve.server import voila_args, voila_env
-from tests.browser import axe_violations, chromium, free_port
+from tests.browser import axe_violations, chromium, free_port, wait_until_serving
 from tests.grading.course_copy import CourseCopy, make_copy, record_key
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -97,18 +95,6 @@ class Run:
     app_views: dict[str, dict] = field(default_factory=dict)
 
 
-def wait_http(url: str, proc: subprocess.Popen, limit: float = 90) -> None:
-    deadline = time.monotonic() + limit
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"voila exited: {proc.stdout.read()}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{url} did not answer within {limit} s") from None
-            time.sleep(0.3)
 
 
 def write_answers(run: Run) -> None:
@@ -142,7 +128,7 @@ def write_in_browser(run: Run) -> None:
                             stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{settings.port}"
     try:
-        wait_http(base + "/voila/tree", proc)
+        wait_until_serving(base + "/voila/tree", proc)
         with chromium() as browser:
             page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="en-GB")
             page.goto(f"{base}/voila/render/{UNIT}/{UNIT}.ipynb")
@@ -192,7 +178,7 @@ def mark_in_browser(run: Run) -> None:
                             text=True)
     base = f"http://127.0.0.1:{port}/"
     try:
-        wait_http(base, proc)
+        wait_until_serving(base, proc)
         with chromium() as browser:
             page = browser.new_page(viewport={"width": 1200, "height": 900}, locale="en-GB")
             page.goto(base)
