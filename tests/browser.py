@@ -40,12 +40,14 @@ def http_status(url: str) -> int:
         return e.code
 
 
-def wait_until_serving(url: str, proc: subprocess.Popen, limit: float = 90) -> None:
-    """Poll ``url`` until it answers; fail at once, with its output, if ``proc`` exits."""
+def wait_until_serving(url: str, proc: subprocess.Popen, limit: float = 90, output=None) -> None:
+    """Poll ``url`` until it answers; fail at once, with its output, if ``proc`` exits.
+    ``output``: how to read that output when it does not go to ``proc.stdout``."""
     deadline = time.monotonic() + limit
     while True:
         if proc.poll() is not None:
-            raise RuntimeError(f"the server exited: {proc.stdout.read() if proc.stdout else ''}")
+            said = output() if output else (proc.stdout.read() if proc.stdout else "")
+            raise RuntimeError(f"the server exited: {said}")
         try:
             urllib.request.urlopen(url, timeout=2)
             return
@@ -68,17 +70,7 @@ def course_server(content_root: Path, data_dir: Path, *extra: str, learner: str 
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"odp serve exited: {proc.stdout.read()}")
-            try:
-                urllib.request.urlopen(base + "/voila/tree", timeout=2)
-                break
-            except (urllib.error.URLError, ConnectionError):
-                if time.monotonic() > deadline:
-                    raise RuntimeError("odp serve did not start within 90 s") from None
-                time.sleep(0.3)
+        wait_until_serving(base + "/voila/tree", proc)
         yield base
     finally:
         proc.terminate()

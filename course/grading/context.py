@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from course.config import Settings
-from course.content import CourseContent, load_course
-from course.content.model import ItemBank
+from course.config import CATALOGUE_FILE, Settings
+from course.content.loader import load
+from course.content.model import Catalogue, ItemBank
+from course.content.repository import BANKS_DIR
 from course.exceptions import CourseError
 from course.grading.sittings import parse_assignment
 from course.record.keys import SECRET_FILE
@@ -57,24 +58,26 @@ class GradingContext:
         return parse_assignment(self.assignment)[1]
 
     @cached_property
-    def course(self) -> CourseContent:
-        return load_course(self.settings.content_root)
-
-    @property
     def bank(self) -> ItemBank:
-        bank = self.course.banks.get(self.unit)
+        # Only the bank and the catalogue: loading the whole course costs ~1 s per submission.
+        root = self.settings.content_root
+        bank, _, problems = load(ItemBank, root / BANKS_DIR / f"{self.unit}.yaml", root)
         if bank is None:
             raise GradingSetupError(
-                f"no item bank for unit {self.unit!r} under {self.settings.content_root}/autograder/banks "
-                f"(assignment {self.assignment!r})")
+                f"no usable item bank for unit {self.unit!r} (assignment {self.assignment!r}): "
+                + "; ".join(str(p) for p in problems))
         return bank
 
-    @property
+    @cached_property
     def pass_mark(self) -> float:
-        try:
-            return self.course.entry(self.unit).qualification.pass_mark
-        except (KeyError, LookupError, AttributeError):
-            raise GradingSetupError(f"unit {self.unit!r} is not in the catalogue") from None
+        root = self.settings.content_root
+        catalogue, _, problems = load(Catalogue, root / CATALOGUE_FILE, root)
+        if catalogue is None:
+            raise GradingSetupError("; ".join(str(p) for p in problems))
+        for qual in catalogue.qualifications:
+            if any(ref.path and Path(ref.path).name == self.unit for ref in qual.units):
+                return qual.pass_mark
+        raise GradingSetupError(f"unit {self.unit!r} is not in the catalogue")
 
     def course_secret(self) -> bytes | None:
         path = self.settings.data_path / SECRET_FILE

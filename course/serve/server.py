@@ -14,6 +14,8 @@ from pathlib import Path
 from course.config import Settings
 from course.content import CourseContent, require_course
 from course.exceptions import CourseError
+from course.grading.client import TOKEN_ENV, URL_ENV
+from course.grading.provisional import Scorer, learner_token, start_server
 from course.record.keys import course_secret, learner_key
 from course.serve import workspace
 
@@ -76,14 +78,25 @@ def voila_args(settings: Settings, folder: Path, pools: Pools | None = None) -> 
     return args
 
 
-def voila_env(settings: Settings) -> dict[str, str]:
-    key = learner_key(course_secret(settings.data_path), settings.learner)
+def voila_env(settings: Settings, provisional_url: str | None = None) -> dict[str, str]:
+    secret = course_secret(settings.data_path)
+    key = learner_key(secret, settings.learner)
     jupyter_path = os.pathsep.join(p for p in (str(SHARE), os.environ.get("JUPYTER_PATH", "")) if p)
-    return dict(os.environ, JUPYTER_PATH=jupyter_path, ODP_CONTENT_ROOT=str(settings.content_root),
-                ODP_DATA_DIR=str(settings.data_path), ODP_LEARNER=settings.learner,
-                ODP_RECORD_KEY=key.hex(), ODP_LINE_MANAGER=settings.line_manager,
-                ODP_DEPARTMENT=settings.department,
-                ODP_PROFESSION_VIEWER=str(settings.profession_viewer).lower())
+    env = dict(os.environ, JUPYTER_PATH=jupyter_path, ODP_CONTENT_ROOT=str(settings.content_root),
+               ODP_DATA_DIR=str(settings.data_path), ODP_LEARNER=settings.learner,
+               ODP_RECORD_KEY=key.hex(), ODP_LINE_MANAGER=settings.line_manager,
+               ODP_DEPARTMENT=settings.department,
+               ODP_PROFESSION_VIEWER=str(settings.profession_viewer).lower())
+    if provisional_url:  # the learner's kernel may ask for its own provisional result
+        env.update({URL_ENV: provisional_url, TOKEN_ENV: learner_token(secret, settings.learner)})
+    return env
+
+
+def start_provisional_scorer(settings: Settings, course: CourseContent) -> str:
+    """The provisional scorer runs in this process, beside the keys, never in a kernel."""
+    scorer = Scorer(course, course_secret(settings.data_path), settings.data_path / "provisional")
+    server = start_server(scorer, host="127.0.0.1")
+    return f"http://127.0.0.1:{server.server_address[1]}/provisional"
 
 
 def prepare(settings: Settings, course: CourseContent) -> tuple[Path, Pools]:
@@ -124,7 +137,8 @@ def run(settings: Settings) -> None:
     url = f"http://{settings.host}:{settings.port}/voila/render/{workspace.HOME}"
     print(f"Course for {settings.learner}: open {url}", flush=True)
     print("Press Ctrl+C to stop.", flush=True)
-    voila = subprocess.Popen(voila_args(settings, folder, pools), env=voila_env(settings))
+    scorer_url = start_provisional_scorer(settings, course)
+    voila = subprocess.Popen(voila_args(settings, folder, pools), env=voila_env(settings, scorer_url))
     # Stopping `odp serve` stops Voila too (and Voila its kernels), never leaving it behind.
     signal.signal(signal.SIGTERM, lambda signum, _frame: voila.send_signal(signum))
     try:

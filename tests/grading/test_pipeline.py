@@ -21,7 +21,7 @@ from course.content import load_course
 from course.grading.leaks import fingerprints, scan_text, scan_tree
 from course.notebook import open_unit
 from course.record import RECORD_FILE
-from course.serve.server import voila_args, voila_env
+from course.serve.server import start_provisional_scorer, voila_args, voila_env
 from tests.browser import chromium, free_port, wait_until_serving
 from tests.grading.course_copy import CourseCopy, make_copy, record_key, right, wrong
 
@@ -97,7 +97,8 @@ def sit_in_browser(course: CourseCopy, pipeline: Pipeline) -> None:
     with the keyboard and mouse in Chromium."""
     folder = course.home(BROWSER)
     settings = Settings(content_root=course.root, data_dir=course.data, learner=BROWSER, port=free_port())
-    env = dict(voila_env(settings), PATH=course.env["PATH"])
+    scorer_url = start_provisional_scorer(settings, load_course(course.root))
+    env = dict(voila_env(settings, scorer_url), PATH=course.env["PATH"])
     proc = subprocess.Popen(voila_args(settings, folder), env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{settings.port}"
@@ -123,6 +124,8 @@ def sit_in_browser(course: CourseCopy, pipeline: Pipeline) -> None:
             page.get_by_role("button", name="Check your answers").click()
             page.get_by_role("button", name="Submit your answers").click()
             page.locator(".odp-check-answers").get_by_text("Test submitted").wait_for()
+            # the course server's scorer answered at once, marked as provisional
+            page.locator(".odp-check-answers").get_by_text("Provisional result: 10 out of 10 (pass)").wait_for()
             page.wait_for_timeout(300)
             pipeline.page_texts.append(("voila page, submitted", page.content()))
             pipeline.page_texts.append(("voila websocket frames", "\n".join(frames)))

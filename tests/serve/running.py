@@ -17,7 +17,7 @@ from typing import Iterator
 
 import psutil
 
-from tests.browser import free_port
+from tests.browser import free_port, wait_until_serving
 
 
 @dataclass
@@ -62,17 +62,7 @@ def odp_serve(content_root: Path, *args: str, env: dict[str, str] | None = None
                                 stderr=subprocess.STDOUT)
     served = Served(f"http://127.0.0.1:{port}", proc, log)
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"odp serve exited: {log.read_text()[-3000:]}")
-            try:
-                urllib.request.urlopen(served.base + "/voila/tree", timeout=2)
-                break
-            except (urllib.error.URLError, ConnectionError):
-                if time.monotonic() > deadline:
-                    raise RuntimeError("odp serve did not start within 90 s") from None
-                time.sleep(0.3)
+        wait_until_serving(served.base + "/voila/tree", proc, output=lambda: log.read_text()[-3000:])
         yield served
     finally:
         proc.terminate()
