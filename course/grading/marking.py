@@ -11,11 +11,9 @@ answered and why any could not be scored, never which were right: the items are 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Any
-
 from course.content.model import ItemBank
 from course.exam import draw, seed_for
 from course.exceptions import RecordError, RecordMissingError
@@ -52,7 +50,6 @@ class TestMark:
     items: tuple[ItemMark, ...]
     notes: tuple[str, ...] = ()        # why anything was not scored, for the assessor and learner
     flagged: bool = False              # the assessor should look at this submission
-    details: dict[str, Any] = field(default_factory=dict)
 
     @property
     def score(self) -> float:
@@ -133,8 +130,7 @@ def mark_entries(bank: ItemBank, header: Header, entries: list[Entry], *, learne
     started = any(e.item == TEST_ITEM and e.kind == "start" and e.attempt == attempt for e in entries)
     if not started and not any(m.answered for m in marks):
         notes += (f"Attempt {attempt} was not started: no answers were saved for it.",)
-    return TestMark(learner, bank.unit, attempt, pass_mark, tuple(marks), notes, flagged=not check.ok,
-                    details={"submitted": cutoff is not None})
+    return TestMark(learner, bank.unit, attempt, pass_mark, tuple(marks), notes, flagged=not check.ok)
 
 
 def record_key(header: Header, course_secret: bytes | None) -> bytes | None:
