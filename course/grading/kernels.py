@@ -33,7 +33,6 @@ PASSED_ENV = ("NBGRADER_EXECUTION", LEARNER_ENV, ASSIGNMENT_ENV, "ODP_CONTENT_RO
 class _Warm:
     km: KernelManager
     kc: BlockingKernelClient
-    msg_id: str
 
 
 class KernelPool:
@@ -54,7 +53,8 @@ class KernelPool:
         kc = km.client()
         kc.start_channels()
         # Sent now, run as soon as the kernel is up: the imports overlap the current submission.
-        return _Warm(km, kc, kc.execute(WARM_UP, silent=True, store_history=False))
+        kc.execute(WARM_UP, silent=True, store_history=False)
+        return _Warm(km, kc)
 
     def take(self, timeout: float = 120) -> KernelManager:
         warm = self._next or self._start()
