@@ -126,3 +126,17 @@ def empty_store(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'odp.sqlite'}"
     upgrade_to_head(url)
     return url
+
+
+@pytest.fixture
+def session(empty_store):
+    """An empty store with one department and one learner, L1 (for ingest tests)."""
+    engine = make_engine(empty_store)
+    with Session(engine) as session:
+        session.add(Department(id="dvla", name="Driver and Vehicle Licensing Agency"))
+        session.add(Learner(id="L1", name="Pat", email="pat@example.org", department_id="dvla",
+                            line_manager_id="M1", qualification_id="l2-od-principles", level=2,
+                            start_date=date(2025, 1, 6), planned_end_date=date(2025, 10, 6)))
+        session.commit()
+        yield session
+    engine.dispose()

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from course.tracking.db import make_engine
 from course.tracking.errors import TrackingError
 from course.tracking.ingest import record_event, record_result
-from course.tracking.models import Department, Learner, ProgressEvent, Result
-
-
-@pytest.fixture
-def session(empty_store):
-    engine = make_engine(empty_store)
-    with Session(engine) as session:
-        session.add(Department(id="dvla", name="Driver and Vehicle Licensing Agency"))
-        session.add(Learner(id="L1", name="Pat", email="pat@example.org", department_id="dvla",
-                            line_manager_id="M1", qualification_id="l2-od-principles", level=2,
-                            start_date=date(2025, 1, 6), planned_end_date=date(2025, 10, 6)))
-        session.commit()
-        yield session
-    engine.dispose()
+from course.tracking.models import ProgressEvent, Result
 
 
 AT = datetime(2025, 2, 3, 14, 30)

@@ -4,34 +4,18 @@ for, and never what the learner typed."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from course.record import RECORD_FILE, ResponseRecord
 from course.record.format import Entry
 from course.record.keys import learner_key
 from course.tracking.ingest import record_event
-from course.tracking.db import make_engine
-from course.tracking.models import Department, Learner, ProgressEvent
+from course.tracking.models import ProgressEvent
 from course.tracking.records import entry_time, ingest_learner_records
 
 KEY = learner_key(b"course-secret-for-tests", "L1")
-
-
-@pytest.fixture
-def session(empty_store):
-    engine = make_engine(empty_store)
-    with Session(engine) as session:
-        session.add(Department(id="dvla", name="Driver and Vehicle Licensing Agency"))
-        session.add(Learner(id="L1", name="Pat", email="pat@example.org", department_id="dvla",
-                            line_manager_id="M1", qualification_id="l2-od-principles", level=2,
-                            start_date=date(2025, 1, 6), planned_end_date=date(2025, 10, 6)))
-        session.commit()
-        yield session
-    engine.dispose()
 
 
 def write_unit(folder, unit: str, key: bytes | None = KEY, learner: str = "L1") -> ResponseRecord:
