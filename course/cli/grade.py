@@ -28,14 +28,15 @@ from course.grading.outcomes import load_outcomes, save_outcomes, write_export
               help="Seconds one submission may take; a cell running longer is stopped.")
 @click.option("--force", is_flag=True, help="Grade again submissions that are already graded.")
 @click.option("--cold-kernels", is_flag=True,
-              help="Start each kernel when needed, as nbgrader does (for comparison).")
+              help="Start each kernel as a new Python process, as nbgrader does, instead of "
+                   "forking it from one that has already imported the course (for comparison).")
 @click.option("--export", "export_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the results CSV (default: <course-dir>/exports/ASSIGNMENT.csv).")
 def command(assignment: str, course_dir: Path | None, workers: int | None, timeout: float, force: bool,
             cold_kernels: bool, export_path: Path | None) -> None:
     """Autograde every collected submission of ASSIGNMENT into the nbgrader gradebook."""
     folder = (course_dir or Settings().content_root / "autograder").resolve()
-    options = GradeOptions(timeout=timeout, force=force, warm_kernels=not cold_kernels)
+    options = GradeOptions(timeout=timeout, force=force, forked_kernels=not cold_kernels)
     if workers:
         options.workers = workers
     console = Console(stderr=True)

@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
 from course.config import CATALOGUE_FILE
 from course.content import checks
 from course.content.loader import load
@@ -147,14 +145,24 @@ def _match_catalogue(unit: Unit, loaded, qual: Qualification, ref: UnitRef, fold
             yield report([name], f"is {getattr(unit, name)!r} but catalogue.yaml says {getattr(ref, name)!r}")
 
 
+def _read_notebook(path: Path, validate: bool = False):
+    # Imported here, not at the top: nbformat brings jsonschema's format checkers (~1 CPU-s),
+    # and every unit kernel (a learner's, and each one nbgrader grades in) imports this module.
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    if validate:
+        nbformat.validate(nb)
+    return nb
+
+
 def _check_notebook(entry: UnitEntry, root: Path):
     path = entry.folder / f"{entry.unit.id}.ipynb"
     if not path.exists():
         return
     name = relative(path, root)
     try:
-        nb = nbformat.read(path, as_version=4)
-        nbformat.validate(nb)
+        nb = _read_notebook(path, validate=True)
     except Exception as exc:  # nbformat raises several unrelated types for a corrupt file
         yield Problem(name, "", f"is not a valid notebook: {str(exc).splitlines()[0][:200]}")
         return
@@ -180,7 +188,7 @@ def _check_grading(course: CourseContent):
                           f"must link to {relative(entry.folder, course.root)} so nbgrader can release "
                           f"the unit (ln -s ../../{relative(entry.folder, course.root)} {SOURCE_DIR / unit.id})")
         try:
-            nb = nbformat.read(entry.notebook, as_version=4)
+            nb = _read_notebook(entry.notebook)
         except Exception:  # a corrupt notebook is reported by _check_notebook
             continue
         tests = [c.metadata["nbgrader"] for c in nb.cells
@@ -203,7 +211,7 @@ def _check_assignment_source(entry: UnitEntry, root: Path):
                       f"must link to {relative(entry.folder, root)} so nbgrader can release the "
                       f"assignment (ln -s ../../{relative(entry.folder, root)} {SOURCE_DIR / unit.id})")
     try:
-        nb = nbformat.read(entry.notebook, as_version=4)
+        nb = _read_notebook(entry.notebook)
     except Exception:  # a corrupt notebook is reported by _check_notebook
         return
     yield from checks.check_assignment_notebook(unit, nb.cells, relative(entry.notebook, root))

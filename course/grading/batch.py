@@ -3,8 +3,9 @@ bad submission.
 
 Each worker is a separate process that loads the nbgrader course once and grades one
 submission at a time with nbgrader's own Autograde converter (``NbGraderAPI.autograde``), so the
-gradebook and the autograded notebooks are exactly what ``nbgrader autograde`` writes. Workers
-run kernels started ahead of need (``course.grading.kernels``). The scheduler here gives work to
+gradebook and the autograded notebooks are exactly what ``nbgrader autograde`` writes. Each
+submission gets a fresh kernel, as with nbgrader, but forked from a process that has already
+imported what a kernel needs (``course.grading.kernels``). The scheduler here gives work to
 idle workers, stops a worker (and its kernels) that runs past the time limit, replaces a worker
 that dies, and records an outcome with a plain reason for every submission.
 """
@@ -44,18 +45,17 @@ class GradeOptions:
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     timeout: float = 60.0        # seconds a submission may take; a cell's limit is the same
     force: bool = False
-    warm_kernels: bool = True
+    forked_kernels: bool = True  # False: a new interpreter per kernel, as nbgrader does
 
 
 # -- worker process ---------------------------------------------------------------------------
 
-def _load_api(course_dir: Path, timeout: float, warm: bool):
+def _load_api(course_dir: Path, timeout: float, forked: bool):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
-    from nbgrader.preprocessors import Execute
     from traitlets.config.loader import PyFileConfigLoader
 
-    from course.grading import kernels
+    from course.grading.kernels import ForkKernelManager
 
     cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
     cfg.Execute.timeout = int(timeout)
@@ -66,30 +66,33 @@ def _load_api(course_dir: Path, timeout: float, warm: bool):
     # this one would otherwise resolve a relative path to two different sockets.)
     cfg.KernelManager.transport = "ipc"
     cfg.KernelManager.ip = str(Path(tempfile.mkdtemp(prefix="odp-grade-")) / "kernel")
-    if warm:
-        steps = list(cfg.Autograde.autograde_preprocessors)
-        cfg.Autograde.autograde_preprocessors = [kernels.WarmExecute if s is Execute else s for s in steps]
-        cfg.WarmExecute.timeout = int(timeout)
-        kernels.POOL = kernels.KernelPool()
+    if forked:
+        cfg.Execute.kernel_manager_class = ForkKernelManager
     coursedir = CourseDirectory(config=cfg)
     return NbGraderAPI(coursedir=coursedir, config=cfg)
 
 
-def _worker(conn: Connection, course_dir: str, assignment: str, timeout: float, warm: bool) -> None:
-    os.setsid()  # its own process group: stopping it stops its kernels too
+def _worker(conn: Connection, course_dir: str, assignment: str, timeout: float, forked: bool) -> None:
+    # Its own process group: stopping it stops the fork server too. Kernels have groups of their
+    # own (for interrupts) and end when their parent process does (ipykernel watches it).
+    os.setsid()
     from sqlalchemy.exc import SAWarning
     warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader's gradebook is noisy
     os.chdir(course_dir)
-    api = _load_api(Path(course_dir), timeout, warm)
+    api = _load_api(Path(course_dir), timeout, forked)
+    from course.grading.kernels import SERVER
     conn.send(("ready", None))
-    while (learner := conn.recv()) is not None:
-        started = time.monotonic()
-        try:
-            result = api.autograde(assignment, learner, force=True, create=True)
-        except Exception as exc:  # nbgrader raised instead of reporting: keep the worker
-            result = {"success": False, "error": f"{type(exc).__name__}: {exc}", "log": ""}
-        conn.send(("done", (learner, bool(result.get("success")), result.get("error") or "",
-                            result.get("log") or "", time.monotonic() - started)))
+    try:
+        while (learner := conn.recv()) is not None:
+            started = time.monotonic()
+            try:
+                result = api.autograde(assignment, learner, force=True, create=True)
+            except Exception as exc:  # nbgrader raised instead of reporting: keep the worker
+                result = {"success": False, "error": f"{type(exc).__name__}: {exc}", "log": ""}
+            conn.send(("done", (learner, bool(result.get("success")), result.get("error") or "",
+                                result.get("log") or "", time.monotonic() - started)))
+    finally:
+        SERVER.close()
 
 
 # -- scheduler -------------------------------------------------------------------------------
@@ -169,7 +172,7 @@ def grade(course_dir: Path, assignment: str, options: GradeOptions,
     def spawn() -> _Worker:
         parent, child = ctx.Pipe()
         proc = ctx.Process(target=_worker, args=(child, str(course_dir), assignment, options.timeout,
-                                                 options.warm_kernels), daemon=True)
+                                                 options.forked_kernels), daemon=True)
         proc.start()
         child.close()
         return _Worker(proc, parent)

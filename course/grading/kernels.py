@@ -1,107 +1,182 @@
-"""Kernels started ahead of need, for `odp grade`.
+"""Kernels started ahead of need, for `odp grade`: forked from a pre-imported process.
 
-nbgrader starts a fresh kernel for every submission and waits for it (about half of each
-submission's time). ``WarmExecute`` is nbgrader's own ``Execute`` preprocessor, except that the
-kernel it runs a submission in was started while the previous submission was running, and has
-already imported the course's modules. Every submission still gets its own fresh kernel (no
-state passes between learners); before the first cell runs, the kernel moves to the submission's
-folder and takes the grading environment nbgrader would have given a kernel started there.
+A fresh Python kernel costs about 0.6 CPU-s before it runs a learner's first cell: starting the
+interpreter and importing ipykernel, IPython and the course. On two cores that was most of the
+cost of grading a submission. A *fork server* pays it once per grading worker: a small process
+imports all of that, then forks one child per kernel (about 0.1 CPU-s each). Each child is a new
+process that has run no learner's code (the fork server never runs any), so no state passes from
+one learner to the next, as with nbgrader's own fresh kernels.
+
+``ForkKernelManager`` is the ``AsyncKernelManager`` nbclient uses, with one change: its
+provisioner asks the fork server for the process instead of ``Popen``. Everything else
+(connection file, cwd, environment, interrupt, shutdown) is jupyter_client's and nbclient's, so
+nbgrader's ``Execute`` runs it as it would any kernel. Anything that is not an ipykernel launch
+falls back to ``Popen``.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import select
+import signal
 import subprocess
-import tempfile
+import sys
+import threading
+import uuid
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
-from jupyter_client import KernelManager
-from jupyter_client.blocking import BlockingKernelClient
-from nbgrader.preprocessors import Execute
+from jupyter_client import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
 
-from course.grading.context import ASSIGNMENT_ENV, LEARNER_ENV
+LAUNCHER = "ipykernel_launcher"
+# What every unit notebook imports, and ipykernel itself: what each child no longer imports.
+PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython", "course.notebook",
+           "course.grading.cells")
 
-# Imported while the kernel waits for its turn: what every unit notebook imports first.
-# (__import__ binds no names: the learner's namespace starts as empty as nbgrader's would.)
-WARM_UP = "__import__('course.notebook'); __import__('course.grading.cells')"
-# What a kernel started by nbgrader in the submission's folder would see.
-PASSED_ENV = ("NBGRADER_EXECUTION", LEARNER_ENV, ASSIGNMENT_ENV, "ODP_CONTENT_ROOT", "ODP_DATA_DIR")
 
+# -- the fork server (its own process) ----------------------------------------------------------
+
+def serve() -> None:
+    """Read one JSON request a line on stdin, fork a kernel for each, answer with its pid."""
+    import importlib
+
+    for name in PRELOAD:
+        importlib.import_module(name)
+    if threading.active_count() != 1:  # forking a process with threads can copy a held lock
+        raise RuntimeError(f"the fork server has {threading.active_count()} threads after its imports")
+    # Children are reaped by the kernel at once: no zombies, and their exit is seen by pidfd.
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    print(json.dumps({"ready": os.getpid()}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            _run_kernel(request)  # never returns
+        print(json.dumps({"pid": pid}), flush=True)
+
+
+def _run_kernel(request: dict[str, Any]) -> None:
+    code = 1
+    try:
+        os.setsid()  # a process group of its own, as jupyter_client gives a kernel: interrupts reach it
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):  # off the fork server's pipes; cell output goes over zmq
+            os.dup2(null, fd)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        sys.path[0] = request["cwd"]  # where `python -m ipykernel_launcher` in that folder looks first
+        sys.argv = [LAUNCHER, *request["argv"]]
+        import random
+        random.seed()  # forked children would otherwise draw the same numbers
+
+        from ipykernel.kernelapp import IPKernelApp
+
+        IPKernelApp.launch_instance(argv=request["argv"])
+        code = 0
+    finally:
+        os._exit(code)
+
+
+# -- the grading worker's side -----------------------------------------------------------------
 
 @dataclass
-class _Warm:
-    km: KernelManager
-    kc: BlockingKernelClient
+class ForkedProcess:
+    """The parts of ``Popen`` that jupyter_client's provisioner uses, for a process we did not
+    start ourselves (it is the fork server's child). A pidfd tells when it has ended."""
+
+    pid: int
+    stdin: None = None
+    stdout: None = None
+    stderr: None = None
+    returncode: int | None = None
+
+    def __post_init__(self) -> None:
+        self._fd = os.pidfd_open(self.pid)
+
+    def poll(self) -> int | None:
+        if self.returncode is None and select.select([self._fd], [], [], 0)[0]:
+            self.returncode = 0  # ended (the fork server reaps it, so its status is not known)
+            os.close(self._fd)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            if not select.select([self._fd], [], [], timeout)[0]:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
+        return self.poll() or 0
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
 
 
-class KernelPool:
-    """One kernel warming up at a time, per grading worker process."""
+class ForkServer:
+    """One fork server, started by (and dying with) the process that uses it."""
 
-    def __init__(self, kernel_name: str = "python3", extra_arguments: list[str] | None = None) -> None:
-        self.kernel_name = kernel_name
-        self.extra_arguments = extra_arguments or ["--HistoryManager.hist_file=:memory:"]
-        self._next: _Warm | None = None
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen | None = None
+        self._lock = threading.Lock()
 
-    def _start(self) -> _Warm:
-        # Unix sockets under a folder of its own: see batch._load_api for why not TCP.
-        km = KernelManager(kernel_name=self.kernel_name, transport="ipc",
-                           ip=str(Path(tempfile.mkdtemp(prefix="odp-warm-")) / "kernel"))
-        # The kernel's own stderr (start-up warnings) is not cell output: keep the log readable.
-        km.start_kernel(extra_arguments=self.extra_arguments, cwd=os.getcwd(),
-                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        kc = km.client()
-        kc.start_channels()
-        # Sent now, run as soon as the kernel is up: the imports overlap the current submission.
-        kc.execute(WARM_UP, silent=True, store_history=False)
-        return _Warm(km, kc)
+    def _start(self) -> subprocess.Popen:
+        # `-c`, not `-m`: the children's __main__ must not be this module.
+        proc = subprocess.Popen([sys.executable, "-c", "from course.grading.kernels import serve; serve()"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        ready = proc.stdout.readline()
+        if not ready:
+            raise RuntimeError(f"the kernel fork server did not start (exit code {proc.wait()})")
+        return proc
 
-    def take(self, timeout: float = 120) -> KernelManager:
-        warm = self._next or self._start()
-        self._next = self._start()
-        try:
-            # The kernel answers requests in order, so once it has answered this kernel_info
-            # request the warm-up was received; its imports finish before any cell runs.
-            warm.kc.wait_for_ready(timeout=timeout)
-        finally:
-            warm.kc.stop_channels()
-        # nbclient needs an asynchronous client: a blocking one would stall its event loop on
-        # a cell that never ends, and its time limit would never fire.
-        warm.km.client_class = "jupyter_client.asynchronous.AsyncKernelClient"
-        return warm.km
+    def fork(self, argv: list[str], cwd: str, env: dict[str, str]) -> ForkedProcess:
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                self._proc = self._start()
+            # The kernel must stop if the fork server does (ipykernel watches its parent).
+            argv = [*argv, f"--IPKernelApp.parent_handle={self._proc.pid}"]
+            self._proc.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n")
+            self._proc.stdin.flush()
+            reply = self._proc.stdout.readline()
+        if not reply:
+            raise RuntimeError("the kernel fork server stopped")
+        return ForkedProcess(json.loads(reply)["pid"])
 
     def close(self) -> None:
-        if self._next is not None:
-            self._next.kc.stop_channels()
-            self._next.km.shutdown_kernel(now=True)
-            self._next = None
+        if self._proc is not None:
+            self._proc.stdin.close()  # it ends at the end of its input
+            self._proc.wait(10)
+            self._proc = None
 
 
-POOL: KernelPool | None = None  # set in each grading worker process
+SERVER = ForkServer()
 
 
-class WarmExecute(Execute):
-    def preprocess(self, nb, resources=None, km=None):
-        if POOL is None or km is not None:
-            return super().preprocess(nb, resources, km=km)
-        km = POOL.take()
-        self._setup = _setup_code(resources["metadata"]["path"])
-        try:
-            return super().preprocess(nb, resources, km=km)
-        finally:
-            km.shutdown_kernel(now=True)
-
-    def preprocess_cell(self, cell, resources, index):
-        setup = getattr(self, "_setup", None)
-        if setup:
-            self._setup = None
-            reply = self.wait_for_reply(self.kc.execute(setup, silent=True, store_history=False))
-            if not reply or reply["content"]["status"] != "ok":
-                raise RuntimeError(f"could not prepare the warm kernel: {reply and reply['content']}")
-        return super().preprocess_cell(cell, resources, index)
+class ForkProvisioner(LocalProvisioner):
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any):
+        if LAUNCHER not in cmd:
+            return await super().launch_kernel(cmd, **kwargs)
+        cwd = str(kwargs.get("cwd") or os.getcwd())
+        env = dict(kwargs.get("env") or os.environ)
+        self.process = SERVER.fork(cmd[cmd.index(LAUNCHER) + 1:], cwd, env)
+        self.pid = self.pgid = self.process.pid
+        self.cwd = cwd
+        return self.connection_info
 
 
-def _setup_code(path: str) -> str:
-    env = {k: os.environ[k] for k in PASSED_ENV if k in os.environ}
-    return (f"import os, sys\nos.chdir({path!r})\nos.environ.update({env!r})\n"
-            f"sys.path.insert(0, {path!r})\ndel os, sys")
+class ForkKernelManager(AsyncKernelManager):
+    """nbclient's ``AsyncKernelManager``, with ipykernel kernels forked from the fork server."""
+
+    async def _async_pre_start_kernel(self, **kw: Any):
+        self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+        if self.provisioner is None:
+            self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
+                                               parent=self)
+        return await super()._async_pre_start_kernel(**kw)
