@@ -29,8 +29,7 @@ def read_yaml(path: Path, content_root: Path) -> tuple[Loaded | None, list[Probl
     except UnicodeDecodeError as exc:
         return None, [Problem(name, "", f"is not UTF-8 text (byte {exc.start}); save it as UTF-8")]
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root, data = _parse(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -39,6 +38,17 @@ def read_yaml(path: Path, content_root: Path) -> tuple[Loaded | None, list[Probl
     if not isinstance(data, dict):
         return None, [Problem(name, "", "must be a YAML mapping of fields, not empty or a list", 1)]
     return Loaded(name, data, root), []
+
+
+def _parse(text: str) -> tuple[yaml.Node | None, object]:
+    # One pass with libyaml: the node tree (for line numbers) and the data built from it. The
+    # pure-Python parser took ~110 ms for a unit file, and each unit kernel reads one.
+    loader = yaml.CSafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        return root, (loader.construct_document(root) if root is not None else None)
+    finally:
+        loader.dispose()
 
 
 def parse(model: type[M], loaded: Loaded) -> tuple[M | None, list[Problem]]:
