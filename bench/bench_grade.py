@@ -3,10 +3,11 @@
 Makes two copies of the real nbgrader course, writes the same N Level 2 test submissions into
 each (mostly ordinary learners, one of each kind of bad submission; tests/grading/corpus.py),
 grades copy A with `nbgrader autograde` and copy B with `odp grade`, checks that every score in
-the two gradebooks is the same, and prints both wall times and the ratio.
+the two gradebooks is the same, and prints both wall times and the ratio. Several worker counts
+(`--workers 2 3`) grade copy B again each (`--force`) against the one stock run.
 Baseline: stock `nbgrader autograde ASSIGNMENT` (serial, a fresh kernel per submission).
 
-    .venv/bin/python bench/bench_grade.py [--n 200] [--workers 2] [--timeout 20]
+    .venv/bin/python bench/bench_grade.py [--n 200] [--workers 2 3] [--timeout 20]
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ def scores(course) -> dict[str, float | None]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=200, help="submissions to grade")
-    ap.add_argument("--workers", type=int, default=None, help="odp grade workers (default: cores)")
+    ap.add_argument("--workers", type=int, nargs="*", default=[None],
+                    help="odp grade worker counts to try (default: odp grade's own, the cores)")
     ap.add_argument("--timeout", type=float, default=20, help="per-cell/submission limit, both runs")
     args = ap.parse_args()
 
@@ -64,21 +66,23 @@ def main() -> None:
     stock_s = time.monotonic() - t
     print(f"stock nbgrader autograde: {stock_s:.1f} s (exit {proc.returncode})")
 
-    cmd = [str(Path(sys.executable).parent / "odp"), "grade", UNIT, "--course-dir", str(ours.autograder),
-           f"--timeout={args.timeout}"] + ([f"--workers={args.workers}"] if args.workers else [])
-    t = time.monotonic()
-    run = subprocess.run(cmd, cwd=ours.root, env=ours.env, capture_output=True, text=True)
-    odp_s = time.monotonic() - t
-    print(f"odp grade: {odp_s:.1f} s (exit {run.returncode}); {run.stdout.strip().splitlines()[-1]}")
+    for i, workers in enumerate(args.workers or [None]):
+        cmd = [str(Path(sys.executable).parent / "odp"), "grade", UNIT, "--course-dir", str(ours.autograder),
+               f"--timeout={args.timeout}"] + ([f"--workers={workers}"] if workers else []) + (["--force"] if i else [])
+        t = time.monotonic()
+        run = subprocess.run(cmd, cwd=ours.root, env=ours.env, capture_output=True, text=True)
+        odp_s = time.monotonic() - t
+        print(f"odp grade: {odp_s:.1f} s (exit {run.returncode}); {run.stdout.strip().splitlines()[-1]}")
 
-    a, b = scores(stock), scores(ours)
-    differ = {k: (a.get(k), b.get(k)) for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)}
-    same = len(set(a) | set(b)) - len(differ)
-    print(f"scores identical for {same} of {len(set(a) | set(b))} learners")
-    for learner, (x, y) in differ.items():
-        print(f"  differs: {learner}: stock {x}, odp {y}")
-    print(f"throughput: stock {args.n / stock_s:.2f}/s, odp {args.n / odp_s:.2f}/s; "
-          f"ratio {stock_s / odp_s:.2f}x (odp grade vs stock nbgrader autograde)")
+        a, b = scores(stock), scores(ours)
+        differ = {k: (a.get(k), b.get(k)) for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)}
+        same = len(set(a) | set(b)) - len(differ)
+        print(f"scores identical for {same} of {len(set(a) | set(b))} learners")
+        for learner, (x, y) in differ.items():
+            print(f"  differs: {learner}: stock {x}, odp {y}")
+        print(f"throughput: stock {args.n / stock_s:.2f}/s, odp {args.n / odp_s:.2f}/s; "
+              f"ratio {stock_s / odp_s:.2f}x (odp grade, {workers or 'default'} workers, "
+              f"vs stock nbgrader autograde)")
 
 
 if __name__ == "__main__":

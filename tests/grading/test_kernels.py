@@ -1,0 +1,116 @@
+"""Kernels forked from the fork server (course/grading/kernels.py), run by nbclient as nbgrader's
+Execute runs them: each is a fresh process in the submission's folder and environment, nothing
+passes from one learner's kernel to the next, and interrupts, crashes and shutdown behave as
+with a kernel started the usual way."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+
+import nbformat
+import pytest
+from jupyter_client import AsyncKernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, DeadKernelError
+
+from course.grading import kernels
+from course.grading.kernels import ForkKernelManager
+
+
+@pytest.fixture
+def server():
+    yield kernels.SERVER
+    kernels.SERVER.close()
+
+
+def run(folder, *cells: str, timeout: int = 20, env: dict[str, str] | None = None,
+        manager=ForkKernelManager) -> list[str]:
+    """Run cells in a forked kernel in ``folder``; the text each printed."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    old = dict(os.environ)
+    os.environ.update(env or {})
+    try:
+        NotebookClient(nb, kernel_manager_class=manager, timeout=timeout,
+                       resources={"metadata": {"path": str(folder)}},
+                       extra_arguments=["--HistoryManager.hist_file=:memory:"]).execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    return ["".join(o.get("text", "") for o in c.outputs if o.output_type == "stream") for c in nb.cells]
+
+
+def test_a_forked_kernel_runs_in_the_submission_folder_with_its_environment(tmp_path, server):
+    (tmp_path / "here.txt").write_text("the submission's file")
+    out = run(tmp_path, "import os, sys; print(os.getcwd()); print(os.environ['ODP_GRADING_LEARNER'])",
+              "print(open('here.txt').read())",
+              "print(sys.path[0])",
+              env={"ODP_GRADING_LEARNER": "learner-7"})
+    assert out[0].split() == [str(tmp_path), "learner-7"]
+    assert out[1].strip() == "the submission's file"
+    assert out[2].strip() == str(tmp_path)
+
+
+def test_the_kernel_has_the_course_imported_and_the_namespace_of_a_fresh_kernel(tmp_path, server):
+    cells = ("import sys; print('course.notebook' in sys.modules)", "print(sorted(globals()))")
+    forked = run(tmp_path, *cells)
+    fresh = run(tmp_path, *cells, manager=AsyncKernelManager)
+    assert forked[0] == "True\n"
+    assert forked[1] == fresh[1]
+
+
+def test_nothing_passes_from_one_learners_kernel_to_the_next(tmp_path, server):
+    # A learner's cell that patches the marking code, or leaves a value behind, reaches no one else.
+    first = run(tmp_path, "import os, random, course.grading.marking as m\n"
+                          "m.mark_folder = lambda *a, **k: 'full marks'\n"
+                          "left_behind = 1\n"
+                          "print(os.getpid(), random.random())")
+    second = run(tmp_path, "import os, random, course.grading.marking as m\n"
+                           "print(m.mark_folder.__name__, 'left_behind' in globals())\n"
+                           "print(os.getpid(), random.random())")
+    pid1, draw1 = first[0].split()
+    seen, where = second[0].splitlines()
+    assert seen == "mark_folder False"
+    pid2, draw2 = where.split()
+    assert pid1 != pid2
+    assert draw1 != draw2  # each child reseeds: forked kernels do not share random draws
+
+
+def test_a_cell_past_the_time_limit_is_interrupted(tmp_path, server):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("while True:\n    pass"),
+                                         nbformat.v4.new_code_cell("print('after')")])
+    client = NotebookClient(nb, kernel_manager_class=ForkKernelManager, timeout=2, interrupt_on_timeout=True,
+                            allow_errors=True, resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()
+    assert nb.cells[0].outputs[0]["ename"] == "KeyboardInterrupt"
+    assert nb.cells[1].outputs[0]["text"] == "after\n"
+
+
+def test_a_kernel_that_ends_itself_is_reported_dead(tmp_path, server):
+    with pytest.raises(DeadKernelError):
+        run(tmp_path, "import os\nos._exit(1)", "print('never')")
+
+
+def test_errors_in_cells_are_ordinary_cell_errors(tmp_path, server):
+    with pytest.raises(CellExecutionError, match="ZeroDivisionError"):
+        run(tmp_path, "1 / 0")
+
+
+def test_kernels_end_when_their_fork_server_does(tmp_path, server):
+    async def scenario() -> bool:
+        km = ForkKernelManager(kernel_name="python3")
+        await km.start_kernel(cwd=str(tmp_path))
+        try:
+            os.kill(server._proc.pid, signal.SIGKILL)
+            server._proc.wait(5)
+            deadline = time.monotonic() + 10  # ipykernel checks its parent about once a second
+            while time.monotonic() < deadline and await km.is_alive():
+                await asyncio.sleep(0.2)
+            return await km.is_alive()
+        finally:
+            await km.shutdown_kernel(now=True)
+            server._proc = None
+
+    assert asyncio.run(scenario()) is False, "a kernel outlived its fork server"
