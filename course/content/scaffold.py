@@ -98,6 +98,10 @@ def unit_notebook(unit: Unit, bank: ItemBank | None = None) -> nbformat.Notebook
                              "assignment-introduction"))
         for t in unit.assignment.tasks:
             cells += [_locked(code(f'unit.show_task("{t.id}")'), f"write-{t.id}"), _answer_cell(t)]
+    for cell in cells:
+        # The grade id is unique in the notebook, and stable: re-scaffolding gives the same ids,
+        # so a notebook's diff shows only what changed (nbformat would make random ones).
+        cell.id = cell.metadata["nbgrader"]["grade_id"]
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["title"] = f"{unit.code} {unit.title}"
