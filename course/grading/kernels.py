@@ -1,6 +1,6 @@
 """Kernels started ahead of need, for `odp grade`: forked from a pre-imported process.
 
-A fresh Python kernel costs about 0.6 CPU-s before it runs a learner's first cell: starting the
+A fresh Python kernel costs about 0.5 CPU-s before it runs a learner's first cell: starting the
 interpreter and importing ipykernel, IPython and the course. On two cores that was most of the
 cost of grading a submission. A *fork server* pays it once per grading worker: a small process
 imports all of that, then forks one child per kernel (about 0.1 CPU-s each). Each child is a new
@@ -96,7 +96,10 @@ class ForkedProcess:
     returncode: int | None = None
 
     def __post_init__(self) -> None:
-        self._fd = os.pidfd_open(self.pid)
+        try:
+            self._fd = os.pidfd_open(self.pid)
+        except ProcessLookupError:  # ended (and was reaped) before we looked: a failed start
+            self.returncode = 1
 
     def poll(self) -> int | None:
         if self.returncode is None and select.select([self._fd], [], [], 0)[0]:
