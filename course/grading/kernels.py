@@ -47,7 +47,7 @@ def serve() -> None:
         importlib.import_module(name)
     if threading.active_count() != 1:  # forking a process with threads can copy a held lock
         raise RuntimeError(f"the fork server has {threading.active_count()} threads after its imports")
-    # Children are reaped by the kernel at once: no zombies, and their exit is seen by pidfd.
+    # The operating system reaps children at once (no zombies); workers see them end by pidfd.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     print(json.dumps({"ready": os.getpid()}), flush=True)
     for line in sys.stdin:
