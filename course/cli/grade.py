@@ -23,7 +23,8 @@ from course.grading.outcomes import load_outcomes, save_outcomes, write_export
 @click.option("--course-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The nbgrader course folder (default: autograder/ under the content root).")
 @click.option("--workers", type=click.IntRange(1), default=None,
-              help="Submissions graded at once (default: the number of CPU cores).")
+              help="Submissions graded at once (default: the number of CPU cores; one more is often "
+                   "faster, as each worker waits on its kernel's start-up about half the time).")
 @click.option("--timeout", type=click.FloatRange(1), default=60.0, show_default=True,
               help="Seconds one submission may take; a cell running longer is stopped.")
 @click.option("--force", is_flag=True, help="Grade again submissions that are already graded.")
