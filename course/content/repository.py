@@ -170,6 +170,20 @@ def _check_notebook(entry: UnitEntry, root: Path):
         yield Problem(name, "", "has outputs: clear them before committing (Kernel > Restart and Clear)")
 
 
+def _check_source_link(entry: UnitEntry, root: Path, what: str):
+    """autograder/source/<unit> must be the unit's folder, so nbgrader releases what learners see."""
+    link = root / SOURCE_DIR / entry.unit.id
+    # A link keeps the source and the unit one thing; a copied tree (no links) passes while
+    # its notebook is the same file.
+    same = link.is_dir() and (link.resolve() == entry.folder or (
+        (link / entry.notebook.name).is_file()
+        and (link / entry.notebook.name).read_bytes() == entry.notebook.read_bytes()))
+    if not same:
+        yield Problem((SOURCE_DIR / entry.unit.id).as_posix(), "",
+                      f"must link to {relative(entry.folder, root)} so nbgrader can release the {what} "
+                      f"(ln -s ../../{relative(entry.folder, root)} {SOURCE_DIR / entry.unit.id})")
+
+
 def _check_grading(course: CourseContent):
     """A unit assessed by online test is an nbgrader source assignment: autograder/source/<unit>
     must be its folder, and its notebook must end in the test cell worth the items a test draws."""
@@ -177,16 +191,7 @@ def _check_grading(course: CourseContent):
         unit, bank = entry.unit, course.banks.get(entry.unit.id) if entry.unit else None
         if unit is None or unit.assessment != "online_test" or entry.notebook is None or bank is None:
             continue
-        link = course.root / SOURCE_DIR / unit.id
-        # A link keeps the source and the unit one thing; a copied tree (no links) passes while
-        # its notebook is the same file.
-        same = link.is_dir() and (link.resolve() == entry.folder or (
-            (link / entry.notebook.name).is_file()
-            and (link / entry.notebook.name).read_bytes() == entry.notebook.read_bytes()))
-        if not same:
-            yield Problem((SOURCE_DIR / unit.id).as_posix(), "",
-                          f"must link to {relative(entry.folder, course.root)} so nbgrader can release "
-                          f"the unit (ln -s ../../{relative(entry.folder, course.root)} {SOURCE_DIR / unit.id})")
+        yield from _check_source_link(entry, course.root, "unit")
         try:
             nb = _read_notebook(entry.notebook)
         except Exception:  # a corrupt notebook is reported by _check_notebook
@@ -205,11 +210,7 @@ def _check_assignment_source(entry: UnitEntry, root: Path):
     unit = entry.unit
     if unit.assessment == "online_test" or unit.assignment is None or entry.notebook is None:
         return
-    link = root / SOURCE_DIR / unit.id
-    if not (link.is_dir() and link.resolve() == entry.folder):
-        yield Problem((SOURCE_DIR / unit.id).as_posix(), "",
-                      f"must link to {relative(entry.folder, root)} so nbgrader can release the "
-                      f"assignment (ln -s ../../{relative(entry.folder, root)} {SOURCE_DIR / unit.id})")
+    yield from _check_source_link(entry, root, "assignment")
     try:
         nb = _read_notebook(entry.notebook)
     except Exception:  # a corrupt notebook is reported by _check_notebook
