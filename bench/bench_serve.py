@@ -36,8 +36,8 @@ import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.serve.running import course_copy, get, odp_serve, wait_until  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, odp_serve  # noqa: E402
+from tests.serve.running import course_copy, get, wait_until  # noqa: E402
 
 UNIT = "/voila/render/sample-unit/sample-unit.ipynb"
 READY = "document.querySelectorAll('.odp-question').length >= 10"

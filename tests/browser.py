@@ -8,12 +8,16 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
+
+import psutil
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -57,27 +61,56 @@ def wait_until_serving(url: str, proc: subprocess.Popen, limit: float = 90, outp
             time.sleep(0.3)
 
 
+@dataclass
+class Served:
+    base: str
+    proc: subprocess.Popen
+    log: Path
+
+    def kernels(self) -> int:
+        """ipykernel processes under the server right now."""
+        try:
+            children = psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return 0
+        count = 0
+        for child in children:
+            try:
+                count += "ipykernel_launcher" in " ".join(child.cmdline())
+            except psutil.Error:
+                pass
+        return count
+
+
 @contextmanager
-def course_server(content_root: Path, data_dir: Path, *extra: str, learner: str = "demo-learner") -> Iterator[str]:
-    """Run `odp serve` over ``content_root``; yields the base URL."""
+def odp_serve(content_root: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Served]:
+    """Run `odp serve ARGS` over ``content_root`` on a free port. Its output goes to a log file:
+    a pipe nobody reads would stall a chatty server."""
     port = free_port()
     bin_dir = Path(sys.executable).parent
-    env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
-    proc = subprocess.Popen(
-        [str(bin_dir / "odp"), "serve", "--port", str(port), "--data-dir", str(data_dir),
-         "--learner", learner, *extra],
-        cwd=content_root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    full_env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}", **(env or {}))
+    log = Path(tempfile.mkstemp(prefix="odp-serve-", suffix=".log")[1])
+    with log.open("w") as out:
+        proc = subprocess.Popen([str(bin_dir / "odp"), "serve", "--port", str(port), *args],
+                                cwd=content_root, env=full_env, stdout=out, stderr=subprocess.STDOUT)
+    served = Served(f"http://127.0.0.1:{port}", proc, log)
     try:
-        wait_until_serving(base + "/voila/tree", proc)
-        yield base
+        wait_until_serving(served.base + "/voila/tree", proc, output=lambda: log.read_text()[-3000:])
+        yield served
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.unlink(missing_ok=True)
+
+
+@contextmanager
+def course_server(content_root: Path, data_dir: Path, *extra: str, learner: str = "demo-learner") -> Iterator[str]:
+    """Run `odp serve` over ``content_root`` for one learner; yields the base URL."""
+    with odp_serve(content_root, "--data-dir", str(data_dir), "--learner", learner, *extra) as served:
+        yield served.base
 
 
 @contextmanager

@@ -17,8 +17,8 @@ from course.record.keys import course_secret, learner_key
 from course.tracking.db import make_engine
 from course.tracking.demo import prepare_store
 from course.tracking.models import Department, Learner
-from tests.browser import axe_violations, chromium, wait_for_widgets
-from tests.serve.running import course_copy, odp_serve
+from tests.browser import axe_violations, chromium, odp_serve, wait_for_widgets
+from tests.serve.running import course_copy
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from course.record import RECORD_FILE
-from course.serve.kernels import BUSY
-from tests.serve.running import course_copy, get, odp_serve, wait_until
+from tests.browser import odp_serve
+from tests.serve.running import course_copy, get, wait_until
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.serve.running import course_copy, get, odp_serve
+from tests.browser import odp_serve
+from tests.serve.running import course_copy, get
 
 pytestmark = pytest.mark.slow
 
