@@ -51,6 +51,9 @@ class Question(Strict):
     )
     hint: Text | None = None
     explanation: Text | None = Field(None, description="Why the right answer is right.")
+    outcome: Id | None = Field(
+        None, description="Id of the unit's learning outcome this item tests (summative items).")
+    element: Id | None = Field(None, description="Id of the element this item tests (optional).")
 
     @field_validator("correct", mode="before")
     @classmethod
@@ -123,6 +126,34 @@ class Assignment(Strict):
 # -- units and qualifications -------------------------------------------------------------------
 
 
+class LearningOutcome(Strict):
+    id: Id
+    text: Text
+
+
+class ResitPolicy(Strict):
+    """How often a learner may sit a test, so the provisional result cannot be used as an oracle."""
+
+    attempts: int = Field(3, ge=1, description="Most attempts a learner may make at the test.")
+    cool_off_days: int = Field(7, ge=0, description="Days a learner waits between attempts.")
+    provisional_on_resit: bool = Field(
+        False, description="Whether a resit's provisional score is shown at submit.")
+
+
+class TestSpec(Strict):
+    """The test specification: what every learner's paper is drawn to."""
+
+    __test__ = False  # not a pytest test class
+
+    paper_length: int = Field(ge=1, description="Items on each paper.")
+    pass_score: int = Field(ge=1, description="Items a learner must get right to pass.")
+    time_allowed_minutes: int = Field(ge=1)
+    blueprint: dict[Id, int] = Field(
+        description="Items per learning outcome on each paper (outcome id: count); sums to "
+        "paper_length.")
+    resits: ResitPolicy = ResitPolicy()
+
+
 class Element(Strict):
     id: Id
     title: Text
@@ -142,10 +173,18 @@ class Unit(Strict):
     level: Level
     qualification: Id
     assessment: Assessment
-    learning_outcomes: list[Text] = Field(min_length=1)
+    learning_outcomes: list[Text | LearningOutcome] = Field(
+        min_length=1, description="Each a sentence (its id is lo1, lo2... by position) or "
+        "{id, text}.")
     elements: list[Element] = Field(min_length=1)
     activities: list[Activity] = []
     assignment: Assignment | None = None
+    test: TestSpec | None = Field(None, description="The online test's specification.")
+
+    @property
+    def outcomes(self) -> list[LearningOutcome]:
+        return [o if isinstance(o, LearningOutcome) else LearningOutcome(id=f"lo{n}", text=o)
+                for n, o in enumerate(self.learning_outcomes, 1)]
 
     @field_validator("code", mode="before")
     @classmethod

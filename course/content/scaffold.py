@@ -75,7 +75,7 @@ def _test_cell(points: int) -> nbformat.NotebookNode:
 
 def unit_notebook(unit: Unit, bank: ItemBank | None = None) -> nbformat.NotebookNode:
     md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
-    outcomes = "\n".join(f"- {o}" for o in unit.learning_outcomes)
+    outcomes = "\n".join(f"- {o.text}" for o in unit.outcomes)
     cells = [
         _locked(md(f"# {unit.code} {unit.title}\n\nLevel {unit.level}. By the end of this unit you will:\n\n"
                    f"{outcomes}\n\nYour answers are saved as you go. You can stop at any time and carry on later."),
