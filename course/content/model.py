@@ -126,6 +126,14 @@ class Assignment(Strict):
 # -- units and qualifications -------------------------------------------------------------------
 
 
+class Misconception(Strict):
+    """A mistaken belief the unit names once; wrong options point to it by id, so item analysis
+    can count which misconceptions a cohort holds."""
+
+    id: Id
+    text: Text
+
+
 class LearningOutcome(Strict):
     id: Id
     text: Text
@@ -180,6 +188,12 @@ class Unit(Strict):
     activities: list[Activity] = []
     assignment: Assignment | None = None
     test: TestSpec | None = Field(None, description="The online test's specification.")
+    misconceptions: list[Misconception] = Field(
+        default_factory=list, description="The unit's named misconceptions: an option's "
+        "`misconception` gives one of these ids.")
+    sources: list[Text] = Field(
+        default_factory=list, description="What the content relies on: acts, guidance, standards "
+        "(title, publisher, year).")
 
     @property
     def outcomes(self) -> list[LearningOutcome]:
