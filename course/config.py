@@ -52,6 +52,23 @@ class Settings(BaseSettings):
         description="Learner id the embedded course app serves (single-learner demo mode).",
     )
 
+    # -- the course service (the one server of record) ------------------------------------------
+    service_port: int = Field(
+        default=8865, ge=0,
+        description="Port the course service listens on (0: any free port). It serves the "
+        "course home and dashboards, and keeps every answer and result.",
+    )
+    service_url: str | None = Field(
+        default=None,
+        description="Address of a running course service, for the commands that talk to it "
+        "(odp grade publishes results there). Empty: the one `odp serve` wrote in the data folder.",
+    )
+    service_token: str | None = Field(
+        default=None,
+        description="The caller's token for the course service (a learner's kernel is given "
+        "one by the course app; an assessor's commands read it from the data folder).",
+    )
+
     # -- who is viewing the dashboards (the server says; the data layer scopes) ------------------
     line_manager: str = Field(
         default="demo-manager",

@@ -20,6 +20,8 @@ from course.exam import ITEMS_FILE, read_public_items
 from course.exceptions import ContentError
 from course.identity import current_learner
 from course.record import ResponseRecord
+from course.record.remote import ServiceRecord
+from course.service.client import ServiceClient
 from course.widgets import (
     ChecklistWidget, CourseWidget, CpdLogWidget, QuestionWidget, ScenarioWidget, WrittenWidget,
 )
@@ -60,8 +62,15 @@ class UnitSession:
         if self.grading:
             self.learner, self.record = "", None
             return
-        self.learner = learner or current_learner()
-        self.record = ResponseRecord.open(self.folder, self.learner, unit.id)
+        client = ServiceClient.from_env()
+        if client is not None:
+            # Served: the course service keeps the record; who she is comes from her token.
+            self.record = ServiceRecord(self.folder, unit.id, client)
+            self.learner = self.record.header.learner
+        else:
+            self.learner = learner or current_learner()
+            self.record = ResponseRecord.open(self.folder, self.learner, unit.id)
+        self.connected = client is not None
 
     # -- lookups -------------------------------------------------------------------------
     def element(self, element_id: str) -> Element:
@@ -113,6 +122,13 @@ class UnitSession:
                                         min_words=task.min_words, max_words=task.max_words))
 
     # -- showing -------------------------------------------------------------------------
+    def show_connection(self) -> None:
+        """Say where answers are kept when no course service keeps them (JupyterLab on one's own)."""
+        if not self.grading and not self.connected:
+            display(HTML('<p class="odp odp-offline" role="note">This unit is not connected to the course '
+                         "service. Your answers are kept in this folder only, sealed so that changes "
+                         "by hand show, and your assessor can see that they were made offline.</p>"))
+
     def show_element(self, element_id: str) -> None:
         element = self.element(element_id)
         display(HTML(element_html(element)))
@@ -150,4 +166,6 @@ class UnitSession:
 
 
 def open_unit(folder: str | Path = ".", learner: str | None = None) -> UnitSession:
-    return UnitSession(Path(folder), learner)
+    session = UnitSession(Path(folder), learner)
+    session.show_connection()
+    return session

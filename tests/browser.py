@@ -44,9 +44,11 @@ def http_status(url: str) -> int:
         return e.code
 
 
-def wait_until_serving(url: str, proc: subprocess.Popen, limit: float = 90, output=None) -> None:
+def wait_until_serving(url: str, proc: subprocess.Popen, limit: float = 90, output=None,
+                       any_status: bool = False) -> None:
     """Poll ``url`` until it answers; fail at once, with its output, if ``proc`` exits.
-    ``output``: how to read that output when it does not go to ``proc.stdout``."""
+    ``output``: how to read that output when it does not go to ``proc.stdout``.
+    ``any_status``: an HTTP error (403 to a request without a credential) counts as answering."""
     deadline = time.monotonic() + limit
     while True:
         if proc.poll() is not None:
@@ -55,10 +57,14 @@ def wait_until_serving(url: str, proc: subprocess.Popen, limit: float = 90, outp
         try:
             urllib.request.urlopen(url, timeout=2)
             return
+        except urllib.error.HTTPError:
+            if any_status:
+                return
         except OSError:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{url} did not answer within {limit} s") from None
-            time.sleep(0.3)
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url} did not answer within {limit} s")
+        time.sleep(0.3)
 
 
 @dataclass

@@ -14,10 +14,8 @@ from pathlib import Path
 from course.config import Settings
 from course.content import CourseContent, require_course
 from course.exceptions import CourseError
-from course.grading.client import TOKEN_ENV, URL_ENV
-from course.grading.provisional import Scorer, learner_token, start_server
-from course.record.keys import course_secret, learner_key
 from course.serve import workspace
+from course.service.client import TOKEN_ENV, URL_ENV
 
 SHARE = Path(__file__).resolve().parent.parent / "share" / "jupyter"
 KERNEL_MANAGER = "course.serve.kernels.BoundedKernelManager"
@@ -78,36 +76,29 @@ def voila_args(settings: Settings, folder: Path, pools: Pools | None = None) -> 
     return args
 
 
-def voila_env(settings: Settings, provisional_url: str | None = None) -> dict[str, str]:
-    secret = course_secret(settings.data_path)
-    key = learner_key(secret, settings.learner)
+def voila_env(settings: Settings, service_url: str | None = None,
+              kernel_token: str | None = None) -> dict[str, str]:
+    """What the learner's kernels inherit: the service's address and her own token, never a
+    key (the service seals her record)."""
     jupyter_path = os.pathsep.join(p for p in (str(SHARE), os.environ.get("JUPYTER_PATH", "")) if p)
-    env = dict(os.environ, JUPYTER_PATH=jupyter_path, ODP_CONTENT_ROOT=str(settings.content_root),
+    env = {k: v for k, v in os.environ.items() if k not in (TOKEN_ENV, "ODP_RECORD_KEY")}
+    env.update(JUPYTER_PATH=jupyter_path, ODP_CONTENT_ROOT=str(settings.content_root),
                ODP_DATA_DIR=str(settings.data_path), ODP_LEARNER=settings.learner,
-               ODP_RECORD_KEY=key.hex(), ODP_LINE_MANAGER=settings.line_manager,
-               ODP_DEPARTMENT=settings.department,
+               ODP_LINE_MANAGER=settings.line_manager, ODP_DEPARTMENT=settings.department,
                ODP_PROFESSION_VIEWER=str(settings.profession_viewer).lower())
-    if provisional_url:  # the learner's kernel may ask for its own provisional result
-        env.update({URL_ENV: provisional_url, TOKEN_ENV: learner_token(secret, settings.learner)})
+    if service_url and kernel_token:
+        env.update({URL_ENV: service_url, TOKEN_ENV: kernel_token, "ODP_HOME_URL": f"{service_url}/"})
     return env
-
-
-def start_provisional_scorer(settings: Settings, course: CourseContent) -> str:
-    """The provisional scorer runs in this process, beside the keys, never in a kernel."""
-    scorer = Scorer(course, course_secret(settings.data_path), settings.data_path / "provisional")
-    server = start_server(scorer, host="127.0.0.1")
-    return f"http://127.0.0.1:{server.server_address[1]}/provisional"
 
 
 def prepare(settings: Settings, course: CourseContent) -> tuple[Path, Pools]:
     """Everything before Voila starts: the store (created and filled on first run), the
-    learner's folder, their records brought into the store, and the kernel pools."""
+    learner's folder and the kernel pools. Her answers reach the store through the service."""
     from course.apps.pathway import pathway_units
     from course.apps.viewers import dashboards
     from course.tracking.db import make_engine, session_factory
     from course.tracking.demo import prepare_store
     from course.tracking.models import Learner
-    from course.tracking.records import ingest_learner_records
 
     prepare_store(settings, course)
     boards = [d.notebook for d in dashboards(settings)]
@@ -115,8 +106,6 @@ def prepare(settings: Settings, course: CourseContent) -> tuple[Path, Pools]:
     engine = make_engine(settings.db_url)
     try:
         with session_factory(engine)() as session, session.begin():
-            key = learner_key(course_secret(settings.data_path), settings.learner)
-            ingest_learner_records(session, settings.learner, folder, key)
             me = session.get(Learner, settings.learner)
             qualification = me.qualification_id if me else None
     finally:
@@ -132,19 +121,37 @@ def prepare(settings: Settings, course: CourseContent) -> tuple[Path, Pools]:
 
 
 def run(settings: Settings) -> None:
+    from course.service import running
+    from course.tracking.db import session_scope
+
+    os.umask(0o077)  # the data folder, the store and the learner's folder are this user's alone
     course = require_course(settings.content_root)
     folder, pools = prepare(settings, course)
-    url = f"http://{settings.host}:{settings.port}/voila/render/{workspace.HOME}"
-    print(f"Course for {settings.learner}: open {url}", flush=True)
+    with session_scope(settings.db_url) as session:
+        creds = running.issue_credentials(session, settings.learner)
+    service_port = settings.service_port or running.free_port(settings.host)
+    service_url = f"http://{settings.host}:{service_port}"
+    app_url = f"http://{settings.host}:{settings.port}/voila/render/"
+    running.write_info(settings.data_path, service_url, creds.assessor)
+    service = running.start_service(settings, service_port, app_url)
+    voila = subprocess.Popen(voila_args(settings, folder, pools),
+                             env=voila_env(settings, service_url, creds.kernel))
+    print(f"Course for {settings.learner}: open {service_url}/?token={creds.browser}", flush=True)
     print("Press Ctrl+C to stop.", flush=True)
-    scorer_url = start_provisional_scorer(settings, course)
-    voila = subprocess.Popen(voila_args(settings, folder, pools), env=voila_env(settings, scorer_url))
-    # Stopping `odp serve` stops Voila too (and Voila its kernels), never leaving it behind.
-    signal.signal(signal.SIGTERM, lambda signum, _frame: voila.send_signal(signum))
+    children = (voila, service)
+
+    def stop(signum, _frame) -> None:  # stopping `odp serve` stops both, never leaving one behind
+        for child in children:
+            child.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         voila.wait()
-    except KeyboardInterrupt:  # Ctrl+C reaches Voila as well: give it time to shut down
-        try:
-            voila.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            voila.kill()
+    except KeyboardInterrupt:  # Ctrl+C reaches both as well: give them time to shut down
+        pass
+    finally:
+        for child in children:
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()

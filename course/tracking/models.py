@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer,
-    MetaData, String, UniqueConstraint,
+    MetaData, String, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -106,6 +106,8 @@ class Result(Base):
     max_score: Mapped[float] = mapped_column(Float)
     passed: Mapped[bool] = mapped_column(Boolean)
     graded_at: Mapped[datetime] = mapped_column(DateTime)
+    # What the learner reads: nbgrader's feedback (or the marking app's), published with the mark.
+    feedback_html: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         # One row per attempt; regrading updates it. Also the learner's index.
@@ -115,3 +117,82 @@ class Result(Base):
         CheckConstraint("attempt >= 1", name="attempt"),
         CheckConstraint("max_score > 0 AND score >= 0 AND score <= max_score", name="score"),
     )
+
+
+# -- the course service's record of truth --------------------------------------------------------
+# Each learner's answers live here, sealed and chained by the service with a key derived from
+# the course secret (the same line format as a folder record, course.record.format), so the
+# marking rule reads them unchanged. The copy in a learner's folder is only a cache.
+
+
+class RecordHead(Base):
+    """One learner's record for one unit: its sealed header and the mac of its last entry."""
+
+    __tablename__ = "record_heads"
+
+    learner_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    created: Mapped[str] = mapped_column(String(40))  # the header's own ISO timestamp, as sealed
+    header_mac: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    head_mac: Mapped[str] = mapped_column(String(64))
+
+
+class RecordEntry(Base):
+    __tablename__ = "record_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[str] = mapped_column(String(64))
+    unit_id: Mapped[str] = mapped_column(String(80))
+    seq: Mapped[int] = mapped_column(Integer)
+    # The client's id for this append: a retry after a dropped reply stores nothing twice.
+    request_id: Mapped[str] = mapped_column(String(64))
+    line: Mapped[str] = mapped_column(Text)  # the sealed entry, exactly as course.record writes it
+
+    __table_args__ = (
+        UniqueConstraint("learner_id", "unit_id", "seq"),
+        UniqueConstraint("learner_id", "request_id"),
+    )
+
+
+class TestAttempt(Base):
+    """One sitting of a unit's online test: the paper the service drew, and when it closed."""
+
+    __tablename__ = "test_attempts"
+    __test__ = False  # not a pytest test class
+
+    learner_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    attempt: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seed: Mapped[int] = mapped_column(Integer)
+    items: Mapped[list[str]] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    head_mac: Mapped[str | None] = mapped_column(String(64))  # the record's head at submit
+    provisional_score: Mapped[float | None] = mapped_column(Float)
+    max_score: Mapped[int | None] = mapped_column(Integer)
+    handed_in: Mapped[str | None] = mapped_column(String(300))  # the nbgrader inbound folder
+
+
+class ApiToken(Base):
+    """A credential the service issued (embedded set-up; under JupyterHub the hub issues them).
+    Only a hash is kept, so a copy of the store signs nobody in."""
+
+    __tablename__ = "api_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(64))
+    roles: Mapped[list[str]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RoleGrant(Base):
+    """A role beyond learner and line manager (which come from the learners table):
+    department lead, profession, assessor."""
+
+    __tablename__ = "role_grants"
+
+    person_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(80), primary_key=True, default="")  # a department id

@@ -11,6 +11,7 @@ import traitlets as t
 
 from course.exceptions import RecordError
 from course.record import ResponseRecord
+from course.record.remote import NotSavedYet
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -42,6 +43,8 @@ class CourseWidget(anywidget.AnyWidget):
         self.restore()
         self.observe(self._on_response, "response")
         self.on_msg(self._on_msg)
+        if hasattr(record, "on_saved"):  # kept by the course service: an answer may arrive later
+            record.on_saved(self._saved_later)
 
     def restore(self) -> None:
         """Rebuild any further state from the record (subclasses)."""
@@ -50,12 +53,20 @@ class CourseWidget(anywidget.AnyWidget):
         try:
             entry = self.record.append(self.item_id, kind, response, attempt=self.attempt,
                                        seed=self.seed, extra=extra or None)
+        except NotSavedYet as exc:
+            # Kept on this computer and sent when the service is back: say so, keep the form.
+            self.status = f"Your answer is {exc}"
+            return exc.entry
         except (OSError, RecordError) as exc:
             # Never lose the learner's work silently: tell them it was not saved.
             self.status = f"Your answer could not be saved: {exc}"
             return None
         self.status = f"Saved at {datetime.now().strftime('%H:%M:%S')}"
         return entry
+
+    def _saved_later(self, entry) -> None:
+        if entry.item == self.item_id and entry.attempt == self.attempt:
+            self.status = f"Saved at {datetime.now().strftime('%H:%M:%S')}"
 
     def _on_response(self, change: dict[str, Any]) -> None:
         self.write("answer", change["new"])

@@ -9,6 +9,7 @@ import ipywidgets as W
 
 from course.content.model import Question
 from course.exam import Paper, draw, seed_for
+from course.exceptions import RecordError
 from course.record import ResponseRecord
 from course.widgets.base import CourseWidget
 from course.widgets.question import QuestionWidget
@@ -57,14 +58,32 @@ class TestSession(W.VBox):
         self.children = [start]
 
     def paper(self, attempt: int) -> Paper:
-        return draw(self.items, self.per_test, seed_for(self.record.header.learner, self.record.header.unit, attempt))
+        """The paper of ``attempt`` as its start entry keeps it (drawn by the course service, or
+        here for a unit with no service); a start entry without the order is an older record."""
+        start = self.record.latest(("start",), attempt=attempt).get(TEST_ITEM)
+        if start is None or "order" not in (start.response or {}):
+            return draw(self.items, self.per_test,
+                        seed_for(self.record.header.learner, self.record.header.unit, attempt))
+        by_id = {q.id: q for q in self.items}
+        return Paper(start.seed, tuple(by_id[i] for i in start.response["items"] if i in by_id),
+                     {k: tuple(v) for k, v in start.response["order"].items()})
 
     def start(self) -> None:
+        if hasattr(self.record, "start_test"):  # the course service draws, keeps and keys it
+            try:
+                got = self.record.start_test()
+            except RecordError as exc:
+                self.children[0].status = str(exc)
+                return
+            self._show_paper(got["attempt"])
+            return
         latest, submitted = attempts(self.record)
         attempt = latest + 1 if (submitted or not latest) else latest
-        paper = self.paper(attempt)
         if attempt != latest:
-            self.record.append(TEST_ITEM, "start", {"items": [q.id for q in paper.items]},
+            paper = draw(self.items, self.per_test,
+                         seed_for(self.record.header.learner, self.record.header.unit, attempt))
+            self.record.append(TEST_ITEM, "start", {"items": [q.id for q in paper.items],
+                                                   "order": paper.option_order},
                                attempt=attempt, seed=paper.seed)
         self._show_paper(attempt)
 

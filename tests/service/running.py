@@ -1,0 +1,106 @@
+"""A real course service for the tests: its own process, store, secret and exchange."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterator
+
+from course.service import tokens
+from course.service.identity import ASSESSOR, grant
+from course.tracking.db import session_scope
+from course.tracking.migrations import upgrade_to_head
+from course.tracking.models import Department, Learner
+from tests.browser import free_port, wait_until_serving
+
+# person: (line manager, qualification)
+PEOPLE = {"ann": ("mo", "l2-sample"), "bob": ("mo", "l2-sample"), "cat": ("zed", "l2-sample")}
+
+
+@dataclass
+class Service:
+    url: str
+    root: Path
+    data: Path
+    exchange: Path
+    tokens: dict[str, str] = field(default_factory=dict)
+    proc: subprocess.Popen | None = None
+    port: int = 0
+
+    @property
+    def db_url(self) -> str:
+        return f"sqlite:///{self.data / 'odp.sqlite'}"
+
+    def call(self, who: str | None, method: str, path: str, body: Any = None,
+             headers: dict[str, str] | None = None) -> tuple[int, Any]:
+        """(status, parsed body) for a request as ``who`` (a key of ``tokens``, or None)."""
+        data = None if body is None else json.dumps(body).encode()
+        h = {"Content-Type": "application/json", **(headers or {})}
+        if who is not None:
+            h["Authorization"] = f"token {self.tokens[who]}"
+        req = urllib.request.Request(self.url + path, data=data, method=method, headers=h)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                raw, status, kind = r.read(), r.status, r.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as exc:
+            raw, status, kind = exc.read(), exc.code, exc.headers.get("Content-Type", "")
+        return status, (json.loads(raw) if "json" in kind else raw.decode())
+
+    def start(self) -> None:
+        args = [sys.executable, "-m", "course.service", "--port", str(self.port),
+                "--data-dir", str(self.data), "--content-root", str(self.root),
+                "--exchange", str(self.exchange), "--app-url", "http://127.0.0.1:1/voila/render/"]
+        self.log = self.data / "service.log"
+        with self.log.open("a") as out:
+            self.proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
+        wait_until_serving(self.url + "/api/whoami", self.proc, any_status=True,
+                           output=lambda: self.log.read_text()[-3000:])
+
+    def stop(self, kill: bool = False) -> None:
+        if self.proc is None:
+            return
+        self.proc.kill() if kill else self.proc.terminate()
+        self.proc.wait(timeout=30)
+        self.proc = None
+
+
+def enrol(db_url: str, people: dict[str, tuple[str, str]]) -> None:
+    upgrade_to_head(db_url)
+    with session_scope(db_url) as session:
+        if session.get(Department, "dwp") is None:
+            session.add(Department(id="dwp", name="Department for Work and Pensions"))
+        for person, (manager, qual) in people.items():
+            session.add(Learner(id=person, name=person.title(), email=f"{person}@example.gov.uk",
+                                department_id="dwp", line_manager_id=manager, qualification_id=qual,
+                                level=2, start_date=date(2026, 1, 5), planned_end_date=date(2026, 10, 5)))
+
+
+@contextmanager
+def running_service(tmp: Path, content: Path, people: dict = PEOPLE) -> Iterator[Service]:
+    root = tmp / "content"
+    shutil.copytree(content, root, symlinks=True)
+    data, exchange = tmp / "data", tmp / "exchange"
+    data.mkdir()
+    (exchange / "odp" / "inbound").mkdir(parents=True)
+    port = free_port()
+    svc = Service(f"http://127.0.0.1:{port}", root, data, exchange, port=port)
+    enrol(svc.db_url, people)
+    with session_scope(svc.db_url) as session:
+        for person in people:
+            svc.tokens[person] = tokens.issue(session, person, ["learner"], note="kernel")
+        svc.tokens["mo"] = tokens.issue(session, "mo", note="browser")
+        grant(session, "asr", ASSESSOR)
+        svc.tokens["assessor"] = tokens.issue(session, "asr", note="assessor")
+    svc.start()
+    try:
+        yield svc
+    finally:
+        svc.stop()
