@@ -27,7 +27,7 @@ def main() -> None:
 
 
 for command in (validate.command, catalogue.command, scaffold.command, serve.command,
-                grading.stage_command, grading.results_command, grading.item_analysis_command,
+                grading.stage_command, grading.results_command, grading.publish_command, grading.item_analysis_command,
                 grade.command, marking.command, service.command):
     main.add_command(command)
 

@@ -68,7 +68,23 @@ def command(assignment: str, course_dir: Path | None, workers: int | None, timeo
         score = "" if o.score is None else f"{o.score:g}/{o.max_score:g}"
         table.add_row(o.learner, o.status, score, f"{o.seconds:.1f}", o.reason or "; ".join(o.findings))
     Console().print(table)
+    _publish(folder, assignment)
     counts = {s: sum(o.status == s for o in outcomes) for s in ("graded", "failed", "skipped")}
     click.echo(f"{counts['graded']} graded, {counts['failed']} failed, {counts['skipped']} skipped "
                f"in {time.monotonic() - started:.1f} s with {options.workers} worker(s); "
                f"export: {export_path}")
+
+
+def _publish(folder: Path, assignment: str) -> None:
+    """Results back to the learners, in the same step (odp publish does it again on its own)."""
+    from course.exceptions import CourseError
+    from course.grading.publish import publish_assignment
+
+    try:
+        count, withheld = publish_assignment(Settings(), folder, assignment)
+    except CourseError as exc:  # the marks are safe in the gradebook: say how to publish them
+        click.echo(f"results not published: {exc}", err=True)
+        return
+    for line in withheld:
+        click.echo(f"withheld {line}", err=True)
+    click.echo(f"published {count} result(s) to the course service")

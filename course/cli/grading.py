@@ -100,3 +100,22 @@ def item_analysis_command(unit: str, course_dir: Path | None, attempt: int, csv_
         chart = result.chart()
         chart.save(str(chart_path))
         click.echo(f"wrote {chart_path}: {chart.caption}")
+
+
+@click.command("publish")
+@click.argument("assignment")
+@COURSE_DIR
+def publish_command(assignment: str, course_dir: Path | None) -> None:
+    """Publish ASSIGNMENT's marks and feedback to the course service, so each learner and her
+    line manager see the result (odp grade does this itself; safe to run again)."""
+    from course.grading.publish import publish_assignment
+    from course.service.client import ServiceUnavailable
+
+    try:
+        count, withheld = publish_assignment(Settings(), _course_dir(course_dir), assignment)
+    except ServiceUnavailable as exc:
+        raise click.ClickException(f"{exc}: results not published; run `odp publish {assignment}` "
+                                   "when the course service is running") from None
+    for line in withheld:
+        click.echo(f"withheld {line}", err=True)
+    click.echo(f"published {count} result(s) of {assignment}")

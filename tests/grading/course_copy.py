@@ -56,8 +56,8 @@ class CourseCopy:
             raise AssertionError(f"nbgrader {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
         return proc
 
-    def odp(self, *args: str) -> subprocess.CompletedProcess:
-        proc = subprocess.run([str(BIN / "odp"), *args], cwd=self.root, env=self.env,
+    def odp(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        proc = subprocess.run([str(BIN / "odp"), *args], cwd=self.root, env={**self.env, **(env or {})},
                               capture_output=True, text=True, timeout=600)
         if proc.returncode != 0:
             raise AssertionError(f"odp {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")

@@ -21,11 +21,12 @@ from course.content import load_course
 from course.grading.leaks import fingerprints, scan_text, scan_tree
 from course.notebook import open_unit
 from course.record import RECORD_FILE
-from course.serve.server import start_provisional_scorer, voila_args, voila_env
+from course.serve.server import voila_args, voila_env
 from tests.browser import chromium, free_port, wait_until_serving
 from tests.grading.course_copy import CourseCopy, make_copy, record_key, right, wrong
+from tests.service.running import Service, service_over
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]  # one long fixture: the whole cycle
 UNIT = "working-in-od"
 RESIT = f"{UNIT}-attempt-2"
 
@@ -53,6 +54,7 @@ class Pipeline:
     results: list[dict] = field(default_factory=list)
     grades_csv: list[dict] = field(default_factory=list)
     page_texts: list[tuple[str, str]] = field(default_factory=list)
+    learner_pages: dict[str, str] = field(default_factory=dict)  # what the browser learner read after grading
 
 
 def answer(session, bank, plan: str) -> None:
@@ -92,13 +94,13 @@ def tamper(folder: Path, bank, plan: str) -> None:
 
 
 
-def sit_in_browser(course: CourseCopy, pipeline: Pipeline) -> None:
-    """The learner's released copy served by Voila as `odp serve` serves it; they sit the test
-    with the keyboard and mouse in Chromium."""
+def sit_in_browser(course: CourseCopy, pipeline: Pipeline, svc: Service) -> None:
+    """The learner's released copy served by Voila as `odp serve` serves it, her kernel talking
+    to the course service with her token; she sits the test with the mouse in Chromium and
+    submits, and the service hands it in: she runs no nbgrader command."""
     folder = course.home(BROWSER)
     settings = Settings(content_root=course.root, data_dir=course.data, learner=BROWSER, port=free_port())
-    scorer_url = start_provisional_scorer(settings, load_course(course.root))
-    env = dict(voila_env(settings, scorer_url), PATH=course.env["PATH"])
+    env = dict(voila_env(settings, svc.url, svc.tokens[BROWSER]), PATH=course.env["PATH"])
     proc = subprocess.Popen(voila_args(settings, folder), env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{settings.port}"
@@ -137,6 +139,7 @@ def sit_in_browser(course: CourseCopy, pipeline: Pipeline) -> None:
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory) -> Pipeline:
     course = make_copy(tmp_path_factory.mktemp("odp"))
+    (course.exchange / "odp" / "inbound").mkdir(parents=True, exist_ok=True)
     p = Pipeline(course)
     course.nbgrader("generate_assignment", UNIT)
     course.nbgrader("release_assignment", UNIT)
@@ -150,8 +153,15 @@ def pipeline(tmp_path_factory) -> Pipeline:
     copy.write_bytes((course.home("learner-right") / UNIT / RECORD_FILE).read_bytes())
     with record_key(course.key_for(BLANK)):
         open_unit(course.home(BLANK) / UNIT, BLANK)
-    sit_in_browser(course, p)
+    with service_over(course.root, course.data, course.exchange,
+                      {BROWSER: ("manager-m", "l2-od-principles")}) as svc:
+        p.service = svc
+        sit_in_browser(course, p, svc)
+        grade_and_publish(course, p, [name for name in learners if name != BROWSER])
+    return p
 
+
+def grade_and_publish(course: CourseCopy, p: Pipeline, learners: list[str]) -> None:
     course.for_each_learner("submit", UNIT, learners)
     course.nbgrader("collect", UNIT)
     course.nbgrader("autograde", UNIT)
@@ -175,7 +185,27 @@ def pipeline(tmp_path_factory) -> Pipeline:
     course.odp("results", "--course-dir", str(course.autograder), "--csv", str(out))
     with open(out, newline="") as f:
         p.results = list(csv.DictReader(f))
-    return p
+    # results back: the assessor publishes; the learner reads them with no command of her own
+    publish_env = {"ODP_SERVICE_URL": p.service.url, "ODP_SERVICE_TOKEN": p.service.tokens["assessor"]}
+    for assignment in (UNIT, RESIT):
+        course.odp("publish", assignment, "--course-dir", str(course.autograder), env=publish_env)
+    read_results_in_browser(p)
+
+
+def read_results_in_browser(p: Pipeline) -> None:
+    from course.service import tokens
+    from course.tracking.db import session_scope
+
+    with session_scope(p.service.db_url) as session:
+        link = f"{p.service.url}/?token={tokens.issue(session, BROWSER, note='browser')}"
+    with chromium() as browser:
+        page = browser.new_page(locale="en-GB")
+        page.goto(link)
+        page.get_by_text("Passed (10 out of 10)").wait_for()
+        p.learner_pages["home"] = page.content()
+        page.get_by_role("link", name="Feedback on attempt 1").click()
+        page.get_by_text("Attempt 1: 10 out of 10 (pass").wait_for()
+        p.learner_pages["feedback"] = page.content()
 
 
 def result(p: Pipeline, learner: str, attempt: int) -> dict:
@@ -253,24 +283,28 @@ def test_nothing_a_learner_receives_holds_an_answer_key(pipeline):
     assert len(pipeline.page_texts) == 3 and "odp-check-answers" in pipeline.page_texts[0][1]
 
 
-def test_provisional_scores_equal_the_official_ones(pipeline):
-    """The kernel-free scorer gives every submitted attempt the score nbgrader gave it; it
-    refuses records that are not the sender's and attempts never submitted."""
-    from course.grading.provisional import ProvisionalError, Scorer, learner_token
-    from course.record.keys import course_secret
+def test_the_services_provisional_score_equals_the_official_one(pipeline):
+    """The service scored the browser learner's attempt at submit, by the one marking rule,
+    with no kernel; nbgrader's grading of the submission it handed in agrees."""
+    from course.tracking.db import session_scope
+    from course.tracking.models import TestAttempt
 
-    course = pipeline.course
-    secret = course_secret(course.data)
-    scorer = Scorer(load_course(course.root), secret, course.root / "provisional")
-    official = {(r["learner"], int(r["attempt"])): float(r["score"]) for r in pipeline.results}
-    compared = 0
-    for learner in [*PLANS, BLANK, BROWSER]:
-        raw = (course.home(learner) / UNIT / RECORD_FILE).read_bytes()
-        try:
-            got = scorer.score(raw, learner_token(secret, learner))
-        except ProvisionalError as exc:
-            assert learner in ("learner-copycat", BLANK), (learner, exc)
-            continue
-        assert got.score == official[(learner, got.attempt)], learner
-        compared += 1
-    assert compared == 6  # 8 learners; the copied record and the blank attempt are refused
+    with session_scope(pipeline.service.db_url) as session:
+        row = session.get(TestAttempt, (BROWSER, UNIT, 1))
+        provisional, head = row.provisional_score, row.head_mac
+    assert provisional == float(result(pipeline, BROWSER, 1)["score"]) == 10
+    assert head and result(pipeline, BROWSER, 1)["flagged"] == "False"
+
+
+def test_the_learner_sees_her_result_and_feedback_and_her_manager_counts_the_pass(pipeline):
+    """Learner -> assessor -> learner -> manager: she submitted in the app, the assessor graded
+    and published, and she reads her result and feedback; her manager's figures count it."""
+    from course.tracking import metrics
+    from course.tracking.db import session_scope
+    from course.tracking.scope import Viewer
+
+    assert "Passed (10 out of 10)" in pipeline.learner_pages["home"]
+    assert "Attempt 1: 10 out of 10 (pass" in pipeline.learner_pages["feedback"]
+    with session_scope(pipeline.service.db_url) as session:
+        team = metrics.first_time_pass_rate(session, Viewer.line_manager("manager-m")).total
+    assert (team.first_attempts, team.passed_first_time) == (1, 1)

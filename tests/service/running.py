@@ -61,7 +61,7 @@ class Service:
         self.log = self.data / "service.log"
         with self.log.open("a") as out:
             self.proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
-        wait_until_serving(self.url + "/api/whoami", self.proc, any_status=True,
+        wait_until_serving(self.url + "/api/whoami", self.proc, any_status=True, limit=600,
                            output=lambda: self.log.read_text()[-3000:])
 
     def stop(self, kill: bool = False) -> None:
@@ -85,11 +85,20 @@ def enrol(db_url: str, people: dict[str, tuple[str, str]]) -> None:
 
 @contextmanager
 def running_service(tmp: Path, content: Path, people: dict = PEOPLE) -> Iterator[Service]:
+    """A service over a copy of ``content``, with ``people`` enrolled."""
     root = tmp / "content"
     shutil.copytree(content, root, symlinks=True)
     data, exchange = tmp / "data", tmp / "exchange"
     data.mkdir()
     (exchange / "odp" / "inbound").mkdir(parents=True)
+    with service_over(root, data, exchange, people) as svc:
+        yield svc
+
+
+@contextmanager
+def service_over(root: Path, data: Path, exchange: Path, people: dict) -> Iterator[Service]:
+    """A service over an existing content root, data folder and nbgrader exchange: each person
+    gets a kernel's token (learner role only); "mo" a browser token; "assessor" an assessor's."""
     port = free_port()
     svc = Service(f"http://127.0.0.1:{port}", root, data, exchange, port=port)
     enrol(svc.db_url, people)

@@ -1,0 +1,58 @@
+"""Results back to the learner: the gradebook's marks and nbgrader's feedback, published to the
+course service, where her pages and her line manager's read them.
+
+``odp grade`` runs this when it finishes and ``odp publish`` runs it on its own; publishing
+again replaces what was published, so either can be re-run without harm. A submission that
+failed to grade is never published as a mark: the learner keeps "awaiting your result".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from course.content import CourseContent
+from course.grading.outcomes import load_outcomes
+from course.grading.results import attempt_results
+from course.grading.sittings import assignment_for, parse_assignment
+from course.service.client import ServiceClient
+
+
+def gradebook_results(db_url: str, course: CourseContent, course_dir: Path,
+                      assignment: str) -> tuple[list[dict], list[str]]:
+    """What to publish for one assignment (``<unit>`` or ``<unit>-attempt-N``), and why any
+    learner's result is withheld."""
+    unit, attempt = parse_assignment(assignment)
+    failed = {k: v["reason"] for k, v in load_outcomes(db_url, assignment).items() if v["status"] == "failed"}
+    rows, withheld = [], [f"{learner}: grading failed ({reason})" for learner, reason in sorted(failed.items())]
+    for r in attempt_results(db_url, course):
+        if (r.unit, r.attempt) != (unit, attempt) or r.learner in failed:
+            continue
+        feedback = course_dir / "feedback" / r.learner / assignment_for(unit, attempt)
+        page = next(iter(sorted(feedback.glob("*.html"))), None)
+        rows.append({"learner": r.learner, "unit": r.unit, "attempt": r.attempt, "score": r.score,
+                     "max_score": r.max_score, "passed": r.passed,
+                     "feedback_html": page.read_text(encoding="utf-8") if page else None})
+    return rows, withheld
+
+
+def publish(client: ServiceClient, rows: list[dict]) -> int:
+    if not rows:
+        return 0
+    return client.call("POST", "/api/results", {"results": rows})["published"]
+
+
+def publish_assignment(settings, course_dir: Path, assignment: str) -> tuple[int, list[str]]:
+    """Publish one assignment's results to the course service the settings name (or the one
+    ``odp serve`` runs). Raises CourseError, with what to do, if there is none to reach."""
+    from course.content import require_course
+    from course.exceptions import CourseError
+    from course.grading.batch import gradebook_url
+    from course.service.running import assessor_client
+
+    client = assessor_client(settings)
+    if client is None:
+        raise CourseError("no course service to publish to: start `odp serve` (or set ODP_SERVICE_URL "
+                          f"and ODP_SERVICE_TOKEN), then run `odp publish {assignment}`")
+    rows, withheld = gradebook_results(gradebook_url(course_dir), require_course(settings.content_root),
+                                       course_dir, assignment)
+    return publish(client, rows), withheld
