@@ -13,13 +13,15 @@ learner sees in feedback. In a learner's kernel this does nothing: keys never lo
 
 from __future__ import annotations
 
-from course.grading.context import GradingContext
+from course.grading.context import GradingContext, GradingSetupError
 from course.grading.marking import TestMark, mark_folder
 
 
-def mark_test() -> TestMark | None:
+def mark_test() -> TestMark:
     ctx = GradingContext.from_env()
     if ctx is None:
-        return None
+        # Fail closed: a hidden test that shows nothing earns full marks in nbgrader.
+        raise GradingSetupError("this test cell was run outside grading: nothing was marked")
     return mark_folder(ctx.folder, ctx.bank, learner=ctx.learner, attempt=ctx.attempt,
-                       pass_mark=ctx.pass_mark, course_secret=ctx.course_secret())
+                       pass_mark=ctx.pass_mark, course_secret=ctx.course_secret(),
+                       data_path=ctx.settings.data_path)

@@ -62,7 +62,7 @@ def build_context(content_root: Path, data_path: Path, db_url: str, *, host: str
     secret = course_secret(data_path)
     upgrade_to_head(db_url)
     book = RecordBook(secret)
-    hand_in = HandIn(exchange, course) if exchange is not None else None
+    hand_in = HandIn(exchange, course, data_path) if exchange is not None else None
     hosts = {f"{name}:{port}" for name in (host, "127.0.0.1", "localhost")}
     return ServiceContext(course=course, engine=make_engine(db_url), book=book,
                           sittings=Sittings(course, book, hand_in), items=ItemIndex(course),

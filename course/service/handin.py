@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from course.content import CourseContent
+from course.grading.handins import HandInNote, write_note
 from course.grading.release import write_released
 from course.grading.sittings import assignment_for
 from course.record import RECORD_FILE
@@ -28,14 +29,16 @@ TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's Exchange.timestamp_fo
 class HandIn:
     exchange: Path  # Exchange.root
     course: CourseContent
+    data_path: Path  # where the grader finds the hand-in notes
 
     @property
     def inbound(self) -> Path:
         return self.exchange / COURSE_ID / "inbound"
 
-    def hand_in(self, learner: str, unit: str, attempt: int, record: bytes) -> Path:
+    def hand_in(self, learner: str, unit: str, attempt: int, head_mac: str, record: bytes) -> Path:
         assignment = assignment_for(unit, attempt)
         stamp = datetime.now(timezone.utc).strftime(TIMESTAMP_FORMAT)
+        write_note(self.data_path, HandInNote(learner, unit, attempt, head_mac, stamp))
         tag = base64.urlsafe_b64encode(os.urandom(9)).decode("ascii")
         final = self.inbound / f"{learner}+{assignment}+{stamp}+{tag}"
         work = self.inbound / f".{final.name}.partial"  # collect globs learner+…: never a half folder

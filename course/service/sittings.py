@@ -166,7 +166,7 @@ class Sittings:
             row.submitted_at, row.head_mac = utcnow(), done.entry.mac
             row.provisional_score, row.max_score = mark.score, mark.max_score
             if self.handin is not None:
-                row.handed_in = str(self.handin.hand_in(learner, unit, attempt,
+                row.handed_in = str(self.handin.hand_in(learner, unit, attempt, done.entry.mac,
                                                         self.book.export(session, learner, unit)))
             session.flush()
         shown = attempt == 1 or self.policy(unit).provisional_on_resit

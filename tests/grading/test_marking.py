@@ -177,3 +177,74 @@ def test_the_leak_scan_finds_keys_in_any_disguise():
     released = json.dumps({"items": [{"id": i.id, "prompt": i.prompt, "options": [o.text for o in i.options]}
                                      for i in BANK.items]})
     assert scan_text(released, "test-items.json", prints) == []
+
+
+# -- the course service's hand-in notes decide how a submission is checked (issue 15, item 3) -----
+
+def handed_in(tmp_path: Path, plan: str) -> tuple[Path, Path]:
+    """A learner's attempt as the service seals it, with the service's note of its head."""
+    from course.grading.handins import HandInNote, write_note
+    from course.record import read_record
+
+    folder, data = tmp_path / "sub", tmp_path / "data"
+    sit(folder, plan, key=key())
+    header, entries = read_record(folder / RECORD_FILE)
+    write_note(data, HandInNote(LEARNER, BANK.unit, 1, entries[-1].mac, "now"))
+    return folder, data
+
+
+def served_mark(folder: Path, data: Path, attempt: int = 1):
+    return mark_folder(folder, BANK, learner=LEARNER, attempt=attempt, pass_mark=0.7,
+                       course_secret=SECRET, data_path=data)
+
+
+def test_a_handed_in_record_scores_as_sealed(tmp_path):
+    folder, data = handed_in(tmp_path, "RRRRRRRRRR")
+    m = served_mark(folder, data)
+    assert (m.score, m.flagged) == (10, False)
+
+
+def test_a_served_record_re_sealed_with_the_public_key_is_flagged_not_scored(tmp_path):
+    from course.record.format import Entry, Header
+
+    folder, data = handed_in(tmp_path, "RRRRRWWWWW")
+
+    def downgrade(lines):  # make the wrong answers right, re-seal everything with the public key
+        header = Header(**{**lines[0], "keyed": False}).sealed(PUBLIC_KEY)
+        out, prev = [header.__dict__], header.mac
+        for obj in lines[1:]:
+            if obj["kind"] == "answer" and obj["item"] in BY_ID:
+                obj["response"] = right(BY_ID[obj["item"]])
+            e = Entry(**{**obj, "prev": prev}).sealed(PUBLIC_KEY)
+            out.append(json.loads(e.line()))
+            prev = e.mac
+        return out
+
+    rewrite(folder, downgrade)
+    m = served_mark(folder, data)
+    assert m.flagged and m.score == 0
+    assert "sealed with another key" in " ".join(m.notes)
+
+
+def test_a_served_record_cut_short_at_its_end_is_flagged(tmp_path):
+    folder, data = handed_in(tmp_path, "RRRRRRRRRR")
+    rewrite(folder, lambda lines: lines[:-3])  # the last answers and the submit removed
+    m = served_mark(folder, data)
+    assert m.flagged and "removed from the end" in " ".join(m.notes)
+
+
+def test_a_served_learners_submission_the_service_did_not_hand_in_is_not_scored(tmp_path):
+    folder, data = handed_in(tmp_path, "RRRRRRRRRR")
+    m = served_mark(folder, data, attempt=2)  # e.g. `nbgrader submit` from JupyterLab
+    assert (m.score, m.flagged) == (0, True)
+    assert "not handed in by the course service" in " ".join(m.notes)
+
+
+def test_the_hidden_test_fails_closed_outside_grading(monkeypatch):
+    from course.grading.cells import mark_test
+    from course.grading.context import GradingSetupError
+
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.delenv("ODP_GRADING_LEARNER", raising=False)
+    with pytest.raises(GradingSetupError):
+        mark_test()
