@@ -51,3 +51,9 @@ def test_notebook_executes_in_a_fresh_kernel(entry, tmp_path, monkeypatch):
     assert widgets >= len(entry.unit.elements)
     header, _ = read_record(folder / RECORD_FILE)
     assert header.learner == "test-learner" and header.unit == entry.unit.id
+
+
+def test_the_building_relationships_and_working_collaboratively_units_are_executed():
+    # The two Level 2 qualifications the programme names first for frontline staff: their
+    # notebooks are in ENTRIES, so the tests above execute them.
+    assert {"building-relationships", "working-collaboratively"} <= {e.unit.id for e in ENTRIES}
