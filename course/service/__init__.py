@@ -7,7 +7,8 @@ assessors' results back, and serves the course home and dashboards to whoever is
 
     identity.py   who is asking, and what they may see (roles from the store and the hub)
     tokens.py     the credentials it issues in the embedded set-up (hashes only are kept)
-    auth.py       one tornado mixin: Host check, then token, cookie or JupyterHub sign-in
+    auth.py       one tornado mixin: Host check, then a token or the signed cookie (JupyterHub
+                  OAuth is the next step: the hub issue)
     records.py    the learner's authoritative record: appends sealed and chained, idempotent
     sittings.py   test attempts: resit policy, the paper, submit, the provisional result
     handin.py     a submitted attempt as an nbgrader submission in the exchange's inbound
