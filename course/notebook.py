@@ -25,6 +25,7 @@ from course.service.client import ServiceClient
 from course.widgets import (
     ChecklistWidget, CourseWidget, CpdLogWidget, QuestionWidget, ScenarioWidget, WrittenWidget,
 )
+from course.widgets.handin import HandInWidget
 from course.widgets.strategy import STRATEGY_TYPES, strategy_widget
 from course.widgets.test import TestSession
 
@@ -163,6 +164,13 @@ class UnitSession:
     def show_task(self, task_id: str) -> None:
         if not self.grading:
             display(self.task(task_id))
+
+    def show_submit(self) -> None:
+        """Check and hand in the written assignment (after every task on the page)."""
+        if self.grading or self.unit.assignment is None:
+            return
+        tasks = [self.widgets.get(t.id) or self.task(t.id) for t in self.unit.assignment.tasks]
+        display(HandInWidget(self.record, tasks))
 
 
 def open_unit(folder: str | Path = ".", learner: str | None = None) -> UnitSession:

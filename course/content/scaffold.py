@@ -98,6 +98,8 @@ def unit_notebook(unit: Unit, bank: ItemBank | None = None) -> nbformat.Notebook
                              "assignment-introduction"))
         for t in unit.assignment.tasks:
             cells += [_locked(code(f'unit.show_task("{t.id}")'), f"write-{t.id}"), _answer_cell(t)]
+        cells += [_locked(md("## Hand in your assignment"), "handin-introduction"),
+                  _locked(code("unit.show_submit()"), "handin")]
     for cell in cells:
         # The grade id is unique in the notebook, and stable: re-scaffolding gives the same ids,
         # so a notebook's diff shows only what changed (nbformat would make random ones).

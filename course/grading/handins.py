@@ -61,3 +61,29 @@ def is_served(data_path: Path, learner: str) -> bool:
     """Whether the course service has handed in any attempt of this learner's."""
     folder = _folder(data_path, learner)
     return folder.is_dir() and any(folder.glob("*.json"))
+
+
+@dataclass(frozen=True)
+class HowToCheck:
+    """The key a submitted record must verify under and the head it must end at, or why the
+    submission is not scored at all."""
+
+    key: bytes | None
+    head_mac: str | None = None
+    refusal: str | None = None
+
+
+def how_to_check(data_path: Path | None, learner: str, unit: str, attempt: int, header_keyed: bool,
+                 course_secret: bytes | None) -> HowToCheck:
+    from course.record.keys import PUBLIC_KEY, learner_key
+
+    note = read_note(data_path, learner, unit, attempt) if data_path else None
+    if note is not None:  # the service's key, whatever the header claims, up to the noted head
+        return HowToCheck(learner_key(course_secret, learner) if course_secret else None, note.head_mac)
+    if data_path and is_served(data_path, learner):
+        return HowToCheck(None, refusal=(
+            f"attempt {attempt} was not handed in by the course service, through which this learner "
+            "works: this submission was made some other way and is not scored"))
+    if not header_keyed:
+        return HowToCheck(PUBLIC_KEY)
+    return HowToCheck(learner_key(course_secret, learner) if course_secret else None)

@@ -17,9 +17,8 @@ from pathlib import Path
 from course.content.model import ItemBank
 from course.exam import draw, seed_for
 from course.exceptions import RecordError, RecordMissingError
-from course.grading.handins import is_served, read_note
+from course.grading.handins import how_to_check
 from course.record import RECORD_FILE, Entry, Header, read_record, verify
-from course.record.keys import PUBLIC_KEY, learner_key
 from course.scoring import is_correct
 from course.widgets.test import TEST_ITEM
 
@@ -134,25 +133,11 @@ def mark_entries(bank: ItemBank, header: Header, entries: list[Entry], *, learne
     return TestMark(learner, bank.unit, attempt, pass_mark, tuple(marks), notes, flagged=not check.ok)
 
 
-def record_key(header: Header, course_secret: bytes | None) -> bytes | None:
-    """The key the record should verify under: the learner's server-given key if the course
-    server sealed it, the public key otherwise; None if the secret needed is not available."""
-    if not header.keyed:
-        return PUBLIC_KEY
-    return learner_key(course_secret, header.learner) if course_secret else None
-
-
 def mark_folder(folder: Path, bank: ItemBank, *, learner: str, attempt: int, pass_mark: float,
                 course_secret: bytes | None, data_path: Path | None = None) -> TestMark:
     """Mark the record in a submission folder. Never raises for a bad record: the reason is in
     the mark's notes and the mark is flagged. With ``data_path``, the course service's hand-in
     notes decide which key and head the record must have (course.grading.handins)."""
-    note = read_note(data_path, learner, bank.unit, attempt) if data_path else None
-    if note is None and data_path and is_served(data_path, learner):
-        return blank_mark(bank, learner, attempt, pass_mark,
-                          f"Attempt {attempt} was not handed in by the course service, through which "
-                          "this learner sits her tests: this submission was made some other way and "
-                          "is not scored.", flagged=True)
     try:
         header, entries = read_record(Path(folder) / RECORD_FILE)
     except RecordMissingError:
@@ -162,13 +147,13 @@ def mark_folder(folder: Path, bank: ItemBank, *, learner: str, attempt: int, pas
     except RecordError as exc:
         return blank_mark(bank, learner, attempt, pass_mark,
                           f"The response record could not be read: {exc}", flagged=True)
-    if note is not None:  # the service's key, whatever the header claims, up to the noted head
-        key = learner_key(course_secret, learner) if course_secret else None
-    else:
-        key = record_key(header, course_secret)
-    if key is None:
+    how = how_to_check(data_path, learner, bank.unit, attempt, header.keyed, course_secret)
+    if how.refusal:
+        return blank_mark(bank, learner, attempt, pass_mark, how.refusal[0].upper() + how.refusal[1:] + ".",
+                          flagged=True)
+    if how.key is None:
         return blank_mark(bank, learner, attempt, pass_mark,
                           "The record was sealed by the course server but the grader has no course "
                           "secret to check it with.", flagged=True)
     return mark_entries(bank, header, entries, learner=learner, attempt=attempt, pass_mark=pass_mark,
-                        key=key, head_mac=note.head_mac if note else None)
+                        key=how.key, head_mac=how.head_mac)

@@ -13,7 +13,7 @@ from pathlib import Path
 from course.content import CourseContent
 from course.grading.outcomes import load_outcomes
 from course.grading.results import attempt_results
-from course.grading.sittings import assignment_for, parse_assignment
+from course.grading.sittings import parse_assignment
 from course.service.client import ServiceClient
 
 
@@ -24,21 +24,39 @@ def gradebook_results(db_url: str, course: CourseContent, course_dir: Path,
     unit, attempt = parse_assignment(assignment)
     failed = {k: v["reason"] for k, v in load_outcomes(db_url, assignment).items() if v["status"] == "failed"}
     rows, withheld = [], [f"{learner}: grading failed ({reason})" for learner, reason in sorted(failed.items())]
-    for r in attempt_results(db_url, course):
-        if (r.unit, r.attempt) != (unit, attempt) or r.learner in failed:
-            continue
-        feedback = course_dir / "feedback" / r.learner / assignment_for(unit, attempt)
+
+    def add(learner: str, score: float, max_score: float, passed: bool) -> None:
+        feedback = course_dir / "feedback" / learner / assignment
         page = next(iter(sorted(feedback.glob("*.html"))), None)
-        rows.append({"learner": r.learner, "unit": r.unit, "attempt": r.attempt, "score": r.score,
-                     "max_score": r.max_score, "passed": r.passed,
+        rows.append({"learner": learner, "unit": unit, "attempt": attempt, "score": score,
+                     "max_score": max_score, "passed": passed,
                      "feedback_html": page.read_text(encoding="utf-8") if page else None})
+
+    if course.entry(unit).unit.assessment == "online_test":
+        for r in attempt_results(db_url, course):
+            if (r.unit, r.attempt) == (unit, attempt) and r.learner not in failed:
+                add(r.learner, r.score, r.max_score, r.passed)
+        return rows, withheld
+    # A written assignment: a result only once marking is finished, second marking included.
+    from course.marking.book import MarkingBook
+
+    book = MarkingBook(course_dir, course=course, db_url=db_url)
+    for sub in book.submissions(assignment):
+        if sub.learner in failed:
+            continue
+        if not sub.fully_marked or sub.unresolved or (sub.sampled and not sub.second_complete):
+            withheld.append(f"{sub.learner}: marking is not finished ({sub.outcome.describe()})")
+            continue
+        add(sub.learner, sub.outcome.total, sub.outcome.max_marks, sub.outcome.passed)
     return rows, withheld
 
 
-def publish(client: ServiceClient, rows: list[dict]) -> int:
+def publish(client: ServiceClient, rows: list[dict]) -> tuple[int, list[str]]:
+    """Send the rows; returns how many were stored and the learners the service does not know."""
     if not rows:
-        return 0
-    return client.call("POST", "/api/results", {"results": rows})["published"]
+        return 0, []
+    got = client.call("POST", "/api/results", {"results": rows})
+    return got["published"], got.get("not_enrolled", [])
 
 
 def publish_assignment(settings, course_dir: Path, assignment: str) -> tuple[int, list[str]]:
@@ -55,4 +73,5 @@ def publish_assignment(settings, course_dir: Path, assignment: str) -> tuple[int
                           f"and ODP_SERVICE_TOKEN), then run `odp publish {assignment}`")
     rows, withheld = gradebook_results(gradebook_url(course_dir), require_course(settings.content_root),
                                        course_dir, assignment)
-    return publish(client, rows), withheld
+    count, unknown = publish(client, rows)
+    return count, withheld + [f"{learner}: not enrolled in the course service's store" for learner in unknown]

@@ -31,7 +31,7 @@ from course.content.model import Task, Unit
 from course.content.scaffold import ANSWER_PREFIX
 from course.exceptions import RecordError, RecordMissingError
 from course.grading.context import GradingContext
-from course.grading.marking import record_key
+from course.grading.handins import how_to_check
 from course.grading.sittings import parse_assignment
 from course.record import RECORD_FILE, read_record, verify
 
@@ -60,9 +60,11 @@ def task_of(grade_id: str) -> str | None:
     return grade_id[len(ANSWER_PREFIX):] if grade_id.startswith(ANSWER_PREFIX) else None
 
 
-def written_answers(folder: Path, unit: Unit, learner: str, course_secret: bytes | None) -> dict[str, WrittenAnswer]:
+def written_answers(folder: Path, unit: Unit, learner: str, course_secret: bytes | None, *,
+                    attempt: int = 1, data_path: Path | None = None) -> dict[str, WrittenAnswer]:
     """Every task's latest trusted answer in the record in ``folder``. Never raises for a bad
-    record: each answer then carries the problem instead of text."""
+    record: each answer then carries the problem instead of text. With ``data_path``, the course
+    service's hand-in notes decide the key and head (course.grading.handins)."""
     tasks = [t.id for t in unit.assignment.tasks] if unit.assignment else []
 
     def all_with(problem: str) -> dict[str, WrittenAnswer]:
@@ -74,10 +76,12 @@ def written_answers(folder: Path, unit: Unit, learner: str, course_secret: bytes
         return {t: WrittenAnswer(t, "", None) for t in tasks}
     except RecordError as exc:
         return all_with(f"the response record could not be read: {exc}")
-    key = record_key(header, course_secret)
-    if key is None:
+    how = how_to_check(data_path, learner, unit.id, attempt, header.keyed, course_secret)
+    if how.refusal:
+        return all_with(how.refusal)
+    if how.key is None:
         return all_with("the record was sealed by the course server but the grader has no course secret")
-    check = verify(header, entries, key, learner=learner, unit=unit.id)
+    check = verify(header, entries, how.key, learner=learner, unit=unit.id, head_mac=how.head_mac)
     latest = {e.item: e for e in entries if e.kind == "answer" and e.item in tasks}
     out = {}
     for t in tasks:
@@ -132,7 +136,7 @@ class FillWrittenAnswers(NbGraderPreprocessor):
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
         info = resources["nbgrader"]
-        unit_id, _ = parse_assignment(info["assignment"])
+        unit_id, attempt = parse_assignment(info["assignment"])
         cells = [c for c in nb.cells if utils.is_grade(c) and utils.is_solution(c)
                  and c.cell_type == "markdown" and task_of(c.metadata["nbgrader"]["grade_id"])]
         if not cells:
@@ -146,7 +150,8 @@ class FillWrittenAnswers(NbGraderPreprocessor):
             return nb, resources  # not a written assignment: nothing of ours to fill
         folder = Path(resources["metadata"]["path"])
         context = GradingContext(info["student"], info["assignment"], folder, settings)
-        answers = written_answers(folder, unit, info["student"], context.course_secret())
+        answers = written_answers(folder, unit, info["student"], context.course_secret(),
+                                  attempt=attempt, data_path=settings.data_path)
         tasks = {t.id: t for t in unit.assignment.tasks}
         order = [t.id for t in unit.assignment.tasks]
         with Gradebook(info["db_url"]) as gb:

@@ -148,8 +148,9 @@ class MarkingBook:
 
     def answers(self, assignment: str, learner: str) -> dict[str, WrittenAnswer]:
         """The learner's answers as the grader read them (the record in the autograded copy)."""
-        unit = self.course.entry(parse_assignment(assignment)[0]).unit
-        return written_answers(self.folder(assignment, learner), unit, learner, self._secret)
+        unit_id, attempt = parse_assignment(assignment)
+        return written_answers(self.folder(assignment, learner), self.course.entry(unit_id).unit, learner,
+                               self._secret, attempt=attempt, data_path=self.settings.data_path)
 
     def similar(self, assignment: str, threshold: float = 0.3, passage_words: int = 30) -> list[Similar]:
         """Every pair of answers in the cohort that looks copied (a flag for the assessor only)."""

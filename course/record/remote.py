@@ -109,6 +109,16 @@ class ServiceRecord:
         self.refresh()
         return got
 
+    def submit_assignment(self) -> dict:
+        with self._lock:
+            self._flush()
+            if self._outbox():
+                raise NotSavedYet("your assignment was not handed in: some answers have not reached "
+                                  "the course service yet. Try again in a minute.")
+        got = self._call("POST", f"/api/assignments/{self.unit}/submit", {})
+        self.refresh()
+        return got
+
     def test_state(self) -> dict:
         return self._call("GET", f"/api/tests/{self.unit}")
 

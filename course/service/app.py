@@ -77,6 +77,7 @@ def make_app(context: ServiceContext, secret: bytes) -> tornado.web.Application:
         (rf"/api/records/{UNIT}", h.RecordHandler),
         (rf"/api/tests/{UNIT}", h.TestHandler),
         (rf"/api/tests/{UNIT}/(?P<action>start|submit)", h.TestHandler),
+        (rf"/api/assignments/{UNIT}/submit", h.AssignmentHandler),
         (r"/api/results", h.ResultsHandler),
         (rf"/feedback/{UNIT}/(?P<attempt>[1-9][0-9]?)", h.FeedbackHandler),
         (r"/", pages.HomeHandler),

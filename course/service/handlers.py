@@ -147,6 +147,16 @@ class TestHandler(BaseHandler):
                 self.reply(asdict(self.odp.sittings.submit(session, learner, unit, req.attempt)))
 
 
+class AssignmentHandler(BaseHandler):
+    """POST .../submit: hand in a written assignment as it stands in the learner's record."""
+
+    def post(self, unit: str) -> None:
+        learner = self.learner()
+        self.odp.items.require_unit(unit)
+        with self.odp.session() as session:
+            self.reply(asdict(self.odp.sittings.hand_in_work(session, learner, unit)))
+
+
 class ResultsHandler(BaseHandler):
     """GET: the caller's own results. POST: an assessor publishes results (re-runnable)."""
 
@@ -164,8 +174,8 @@ class ResultsHandler(BaseHandler):
         self.require("assessor")
         req = self.body(PublishRequest)
         with self.odp.session() as session:
-            count = publish(session, self.odp.course, self.odp.fingerprints, req.results)
-        self.reply({"published": count})
+            count, unknown = publish(session, self.odp.course, self.odp.fingerprints, req.results)
+        self.reply({"published": count, "not_enrolled": unknown})
 
 
 class FeedbackHandler(BaseHandler):

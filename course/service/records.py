@@ -25,6 +25,7 @@ from course.tracking.ingest import record_event
 from course.tracking.models import Learner, RecordEntry, RecordHead
 
 TEST_ITEM = "test"  # the test's own item: start and submit (course.widgets.test)
+ASSIGNMENT_ITEM = "assignment"  # a written assignment's hand-in
 # What a widget may append through the answers endpoint; start and submit have their own.
 KINDS = frozenset({"answer", "check", "step", "restart", "review"})
 MAX_RESPONSE = 256 * 1024  # bytes of JSON: far above a long written answer

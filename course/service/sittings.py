@@ -22,7 +22,7 @@ from course.content.model import ResitPolicy
 from course.exam import draw, seed_for
 from course.grading.marking import mark_entries
 from course.service.handin import HandIn
-from course.service.records import TEST_ITEM, RecordBook, RequestError
+from course.service.records import ASSIGNMENT_ITEM, TEST_ITEM, RecordBook, RequestError
 from course.tracking.models import Result, TestAttempt
 
 
@@ -178,3 +178,37 @@ class Sittings:
                        f"({'pass' if passed else 'not yet passed'}). This is provisional until your "
                        "assessor confirms your result.")
         return Submitted(attempt, len(answered), len(row.items), message)
+
+    # -- written assignments -------------------------------------------------------------------
+    # An assignment's hand-ins are attempts too (the same table): handing in again before the
+    # result replaces the hand-in; after a result that is not a pass it starts the next attempt.
+
+    def hand_in_work(self, session: Session, learner: str, unit: str) -> Submitted:
+        spec = self.course.units[unit].assignment
+        if spec is None:
+            raise RequestError(f"unit {unit!r} has no written assignment", 404)
+        rows, results = self._attempts(session, learner, unit), self._results(session, learner, unit)
+        if any(r.passed for r in results.values()):
+            raise RequestError("You have passed this assignment.", 409)
+        if rows and rows[-1].attempt not in results:
+            row = rows[-1]  # not marked yet: this hand-in replaces the last
+        else:
+            if len(rows) >= self.policy(unit).attempts:
+                raise RequestError(f"You have handed in this assignment {len(rows)} times. Speak to "
+                                   "your assessor about what happens next.", 409)
+            row = TestAttempt(learner_id=learner, unit_id=unit, attempt=len(rows) + 1, seed=0,
+                              items=[t.id for t in spec.tasks], started_at=utcnow())
+            session.add(row)
+        _, entries = self.book.read(session, learner, unit)
+        answered = {e.item for e in entries if e.kind == "answer" and e.item in row.items
+                    and str(e.response or "").strip()}
+        done = self.book.append(session, learner, unit, request_id=f"handin:{unit}:{row.attempt}:{len(entries)}",
+                                item=ASSIGNMENT_ITEM, kind="submit",
+                                response={"answered": len(answered), "of": len(row.items)},
+                                attempt=row.attempt)
+        row.submitted_at, row.head_mac = utcnow(), done.entry.mac
+        if self.handin is not None:
+            row.handed_in = str(self.handin.hand_in(learner, unit, row.attempt, done.entry.mac,
+                                                    self.book.export(session, learner, unit)))
+        session.flush()
+        return Submitted(row.attempt, len(answered), len(row.items), None)

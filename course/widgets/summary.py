@@ -12,6 +12,8 @@ from course.widgets.question import QuestionWidget
 
 
 class CheckAnswersWidget(CourseWidget):
+    _heading = "Test submitted"
+
     def __init__(self, record: ResponseRecord, item_id: str, questions: list[QuestionWidget], *,
                  attempt: int = 1, seed: int = 0, label: str = "Check your answers") -> None:
         self.questions = questions
@@ -20,7 +22,7 @@ class CheckAnswersWidget(CourseWidget):
 
     def restore(self) -> None:
         if self.submitted_entry() is not None:
-            self.view = {"submitted": self._confirmation()}
+            self.view = {"submitted": self._confirmation(), "heading": self._heading}
 
     def submitted_entry(self):
         return self.record.latest(("submit",), attempt=self.attempt).get(self.item_id)

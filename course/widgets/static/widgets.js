@@ -345,12 +345,13 @@ function renderSummary(model, el) {
     const parts = [h("h3", { class: "odp-heading", text: model.get("label") })];
     if (v.submitted) {
       const panel = h("div", { class: "odp-panel odp-panel--confirmation", tabindex: "-1" },
-        h("h4", { text: "Test submitted" }), h("p", { text: v.submitted }));
+        h("h4", { text: v.heading || "Test submitted" }), h("p", { text: v.submitted }));
       parts.push(panel);
       root.replaceChildren(...parts);
       panel.focus();
       return;
     }
+    if (v.error) parts.push(h("p", { class: "odp-error-message", role: "alert", text: v.error }));
     if (v.rows) {
       if (v.unanswered?.length) {
         parts.push(h("div", { class: "odp-warning", role: "alert" },
