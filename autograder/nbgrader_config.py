@@ -47,8 +47,13 @@ c.Autograde.exclude_overwriting = {
 
 exchange = settings.data_path / "exchange"
 exchange.mkdir(parents=True, exist_ok=True)
-exchange.chmod(0o777)  # nbgrader refuses an exchange learners cannot write to
+# The course service hands submissions in, as the same OS user as the assessor here: no other
+# local user may enter the exchange, so none can plant or swap a submission (under a hub, the
+# service and the assessors share a group instead: docs/hub.md).
+exchange.chmod(0o700)
 c.Exchange.root = str(exchange)
+# Submissions in the inbound folder are made by the service, not by the learner's own OS user.
+c.ExchangeCollect.check_owner = False
 
 # generate_assignment: nbgrader's own steps, then the key-free test items into the release.
 c.GenerateAssignment.preprocessors = [
