@@ -235,11 +235,11 @@ class Qualification(Strict):
     level: Level
     awarding_body: Text
     family: Text | None = None
+    assessment: Assessment | None = Field(
+        None, description="How the qualification is assessed, where known (its units say per unit).")
     credits: int | None = Field(None, ge=1)
     guided_learning_hours: int | None = Field(None, ge=1)
     total_qualification_time: int | None = Field(None, ge=1)
-    assessment: Assessment | None = Field(
-        None, description="How the qualification is assessed, where known (its units say per unit).")
     pass_mark: float = Field(0.7, gt=0, le=1, description="Share of test items needed to pass.")
     note: Text | None = Field(None, description="Where a fact could not be confirmed, say so here.")
     units: list[UnitRef] = []
