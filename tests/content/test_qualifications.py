@@ -80,6 +80,8 @@ def test_the_bank_can_fill_every_paper_and_a_first_resit_of_unseen_items(entry):
     assert spec.pass_score <= spec.paper_length
     elements = {e.id for e in unit.elements}
     assert all(q.outcome in outcomes and q.element in elements for q in bank.items)
+    named = {m.id for m in unit.misconceptions}  # so item analysis can count what a cohort believes
+    assert all(o.misconception in named for q in bank.items for o in q.options if o.id not in q.correct)
     have = Counter(q.outcome for q in bank.items)
     for outcome, per_paper in spec.blueprint.items():
         assert have[outcome] >= 2 * per_paper, outcome
