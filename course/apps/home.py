@@ -117,7 +117,7 @@ def learner_pathway(course: CourseContent, settings: Settings) -> Pathway:
             qual_id = row.qualification_id if row else None
             graded = graded_units(session, me)
     everything = [pathway.unit_state(e, folder, graded.get(e.unit.id))
-                  for e in course.entries if e.notebook is not None and e.unit]
+                  for e in course.unit_entries if e.notebook is not None]
     mine = {e.unit.id for e in pathway.pathway_units(course, qual_id) if e.unit}
     units = [u for u in everything if u.unit_id in mine]
     titles = {q.id: q.title for q in course.catalogue.qualifications}

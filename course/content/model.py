@@ -235,6 +235,8 @@ class Qualification(Strict):
     level: Level
     awarding_body: Text
     family: Text | None = None
+    assessment: Assessment | None = Field(
+        None, description="How the qualification is assessed, where known (its units say per unit).")
     credits: int | None = Field(None, ge=1)
     guided_learning_hours: int | None = Field(None, ge=1)
     total_qualification_time: int | None = Field(None, ge=1)

@@ -59,11 +59,26 @@ class CourseContent:
     def units(self) -> dict[str, Unit]:
         return {e.unit.id: e.unit for e in self.entries if e.unit}
 
+    @property
+    def unit_entries(self) -> list[UnitEntry]:
+        """One entry per unit with content (a unit several qualifications share, such as 201 in
+        the L2 Award and Certificate, appears once: under its own qualification)."""
+        return [self.entry(uid) for uid in self.units]
+
     def entry(self, unit_id: str) -> UnitEntry:
-        for e in self.entries:
-            if e.unit and e.unit.id == unit_id:
+        """The unit's entry under its own qualification (``unit.yaml``'s ``qualification``)."""
+        mine = [e for e in self.entries if e.unit and e.unit.id == unit_id]
+        for e in mine:
+            if e.qualification.id == e.unit.qualification:
                 return e
+        if mine:
+            return mine[0]
         raise KeyError(f"no unit with id {unit_id!r} in the catalogue")
+
+    def is_complete(self, qual: Qualification) -> bool:
+        """A qualification is complete when it lists units and every one is available."""
+        units = [e for e in self.entries if e.qualification.id == qual.id]
+        return bool(units) and all(e.status == "available" for e in units)
 
     def qualification(self, qual_id: str) -> Qualification:
         assert self.catalogue is not None
@@ -90,6 +105,7 @@ def load_course(root: Path, *, with_banks: bool = True) -> CourseContent:
         problems.append(report(["qualifications"], f"duplicate qualification id {dup!r}"))
 
     claimed: set[Path] = set()
+    listed_by: dict[Path, list[str]] = {}  # unit folder -> ids of the qualifications listing it
     for qi, qual in enumerate(catalogue.qualifications):
         for dup in checks.duplicates([u.code for u in qual.units]):
             problems.append(report(["qualifications", qi, "units"], f"duplicate unit code {dup!r}"))
@@ -103,19 +119,33 @@ def load_course(root: Path, *, with_banks: bool = True) -> CourseContent:
             if not (folder / UNIT_FILE).is_file():
                 problems.append(report(loc, f"{ref.path}/{UNIT_FILE} does not exist"))
                 continue
-            claimed.add(folder)
             entry.folder = folder
+            listed_by.setdefault(folder, []).append(qual.id)
+            shared = next((e for e in course.entries[:-1] if e.folder == folder and e.unit), None)
+            if shared is not None:  # a unit several qualifications share is read and checked once
+                entry.unit = shared.unit
+                problems.extend(_match_ref(shared.unit, report, loc[:-1], ref))
+                continue
+            if folder in claimed:
+                continue  # listed before, and its unit.yaml did not load: reported there
+            claimed.add(folder)
             unit, loaded, unit_problems = load(Unit, folder / UNIT_FILE, root)
             problems.extend(unit_problems)
             if unit is None:
                 continue
             entry.unit = unit
             problems.extend(checks.check_unit(unit, loaded))
-            problems.extend(_match_catalogue(unit, loaded, qual, ref, folder))
+            problems.extend(_match_catalogue(unit, loaded, catalogue, ref, folder))
             problems.extend(_check_notebook(entry, root))
             problems.extend(_check_assignment_source(entry, root))
 
-    ids = [e.unit.id for e in course.entries if e.unit]
+    for entry in course.unit_entries:
+        if entry.unit.qualification not in listed_by[entry.folder]:
+            problems.append(Problem(
+                relative(entry.folder / UNIT_FILE, root), "qualification",
+                f"is {entry.unit.qualification!r} but the catalogue lists this unit under "
+                f"{', '.join(repr(q) for q in listed_by[entry.folder])}"))
+    ids = [e.unit.id for e in course.entries if e.unit and e.qualification.id == e.unit.qualification]
     for dup in checks.duplicates(ids):
         problems.append(report(["qualifications"], f"unit id {dup!r} is used by more than one unit"))
     problems.extend(_orphans(root, claimed))
@@ -132,17 +162,25 @@ def require_course(root: Path, *, with_banks: bool = True) -> CourseContent:
     return course
 
 
-def _match_catalogue(unit: Unit, loaded, qual: Qualification, ref: UnitRef, folder: Path):
+def _match_catalogue(unit: Unit, loaded, catalogue: Catalogue, ref: UnitRef, folder: Path):
     report = checks.Reporter(loaded)
     if unit.id != folder.name:
         yield report(["id"], f"must match its folder name {folder.name!r}")
-    if unit.qualification != qual.id:
-        yield report(["qualification"], f"is {unit.qualification!r} but the catalogue lists this unit under {qual.id!r}")
-    if unit.level != qual.level:
-        yield report(["level"], f"is {unit.level} but qualification {qual.id!r} is level {qual.level}")
+    # Which qualifications list the unit is checked once all are read (load_course).
+    own = next((q for q in catalogue.qualifications if q.id == unit.qualification), None)
+    if own is not None and unit.level != own.level:
+        yield report(["level"], f"is {unit.level} but qualification {own.id!r} is level {own.level}")
     for name in ("code", "title", "assessment"):
         if getattr(unit, name) != getattr(ref, name):
             yield report([name], f"is {getattr(unit, name)!r} but catalogue.yaml says {getattr(ref, name)!r}")
+
+
+def _match_ref(unit: Unit, report: checks.Reporter, loc: list, ref: UnitRef):
+    """A second qualification listing a unit must describe it as unit.yaml does."""
+    for name in ("code", "title", "assessment"):
+        if getattr(unit, name) != getattr(ref, name):
+            yield report([*loc, name], f"is {getattr(ref, name)!r} but {ref.path}/{UNIT_FILE} says "
+                                       f"{getattr(unit, name)!r}")
 
 
 def _read_notebook(path: Path, validate: bool = False):

@@ -17,7 +17,7 @@ from course.record import RECORD_FILE, read_record
 from tests.conftest import REPO
 
 COURSE = load_course(REPO)
-ENTRIES = [e for e in COURSE.entries if e.notebook and e.unit.level in (2, 4)]
+ENTRIES = [e for e in COURSE.unit_entries if e.notebook and e.unit.level in (2, 4)]
 
 
 def test_there_are_level2_and_level4_notebooks():
