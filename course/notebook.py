@@ -15,7 +15,7 @@ from pathlib import Path
 from IPython.display import HTML, display
 
 from course.content.loader import load
-from course.content.model import Element, Question, Unit
+from course.content.model import Element, Question, Task, Unit
 from course.exam import ITEMS_FILE, read_public_items
 from course.exceptions import ContentError
 from course.identity import current_learner
@@ -43,6 +43,18 @@ def element_html(element: Element) -> str:
         parts.append(f"<h3>{heading}</h3><ul>{items}</ul>")
     parts.append("</section>")
     return "".join(parts)
+
+
+def criteria_html(task: Task, every_criterion: bool = True) -> str:
+    """What the assessor marks a task against, shown to the learner before they write."""
+    items = "".join(
+        f"<li><strong>{escape(f'AC {c.assessment_criterion}: ' if c.assessment_criterion else '')}"
+        f"{escape(c.text)}.</strong> Met when: {escape(c.meets)}</li>" for c in task.criteria)
+    return (f'<section class="odp odp-criteria" aria-label="What your assessor looks for in {escape(task.title)}">'
+            f"<h3>What your assessor looks for: {escape(task.title)}</h3>"
+            f"<p>{task.min_words:,} to {task.max_words:,} words."
+            + (" Every criterion must be met to pass." if every_criterion else "") + "</p>"
+            f"<ul>{items}</ul></section>")
 
 
 class UnitSession:
@@ -104,11 +116,15 @@ class UnitSession:
             return self._keep(ChecklistWidget(self.record, act.id, act.title, act.items, prompt=act.prompt))
         return self._keep(WrittenWidget(self.record, act.id, act.title, brief=act.prompt))
 
-    def task(self, task_id: str) -> WrittenWidget:
+    def _task(self, task_id: str) -> Task:
         tasks = self.unit.assignment.tasks if self.unit.assignment else []
         task = next((t for t in tasks if t.id == task_id), None)
         if task is None:
             raise KeyError(f"unit {self.unit.id!r} has no assignment task {task_id!r}")
+        return task
+
+    def task(self, task_id: str) -> WrittenWidget:
+        task = self._task(task_id)
         return self._keep(WrittenWidget(self.record, task.id, task.title, brief=task.brief,
                                         min_words=task.min_words, max_words=task.max_words))
 
@@ -143,10 +159,92 @@ class UnitSession:
     def show_activity(self, aid: str) -> None:
         if not self.grading:
             display(self.activity(aid))
+            return
+        act = next((a for a in self.unit.activities if a.id == aid), None)
+        if act is not None and act.type in STRATEGY_TYPES:
+            self._show_saved_analysis(act)
 
     def show_task(self, task_id: str) -> None:
-        if not self.grading:
-            display(self.task(task_id))
+        if self.grading:
+            return  # the grader copies the saved answer into the answer cell below
+        task = self._task(task_id)
+        display(HTML(criteria_html(task, self.unit.assignment.pass_rule == "all_criteria_met")))
+        display(self.task(task_id))
+
+    # -- what the grader reads from the submission -----------------------------------------
+    def saved(self, item: str):
+        """The learner's latest trusted answer to ``item`` in the submission being graded."""
+        from course.grading.context import GradingContext
+        from course.grading.saved import saved_answers
+
+        ctx = GradingContext.from_env(self.folder)
+        learner, secret = (ctx.learner, ctx.course_secret()) if ctx else (self.folder.parent.name, None)
+        return saved_answers(self.folder, self.unit.id, learner, secret, [item])[item]
+
+    def _show_saved_analysis(self, act) -> None:
+        """The assessor's copy: the learner's PESTLE, SWOT or stakeholder map as a table."""
+        from course.widgets.analysis_tables import analysis_html
+
+        saved = self.saved(act.id)
+        if saved.problem:
+            display(HTML(f'<p class="odp"><strong>{escape(act.title)}</strong>: cannot be shown: '
+                         f"{escape(saved.problem)}.</p>"))
+            return
+        if saved.response is None:
+            display(HTML(f'<p class="odp"><strong>{escape(act.title)}</strong>: nothing was saved.</p>'))
+            return
+        display(HTML(analysis_html(act.type, saved.response, act.title)))
+
+    # -- the learner's own data (projects) -------------------------------------------------
+    def own_data(self):
+        """The description of the learner's own file, from their record (None if they use the
+        course data)."""
+        from course.datasets.owndata import OWN_DATA_ITEM, OwnData
+
+        if self.grading:
+            return OwnData.from_record(self.saved(OWN_DATA_ITEM).response)
+        entry = self.record.latest().get(OWN_DATA_ITEM)
+        return OwnData.from_record(entry.response) if entry else None
+
+    def show_own_data(self, schema: str) -> None:
+        from course.datasets.owndata import OWN_DATA_ITEM, own_data_html, store_own_file
+
+        own = self.own_data()
+        if self.grading:
+            if own is None or own.schema != schema:
+                display(HTML('<p class="odp">The learner used the course dataset, not their own file.</p>'))
+            else:
+                display(HTML(own_data_html(own, drawn_from_file=own.share == "file")))
+            return
+        from course.datasets.upload import OwnDataLoader
+
+        def store(content: bytes, filename: str, share: str) -> None:
+            saved, _ = store_own_file(self.folder, self.unit.id, schema, content, filename, share)
+            self.record.append(OWN_DATA_ITEM, "answer", saved.to_record())
+
+        current = (f"Using your file {own.filename} ({own.rows:,} rows). Choose another file to replace it."
+                   if own and own.schema == schema else "")
+        display(OwnDataLoader(schema, store, share=own.share if own else "file", current=current))
+
+    def project_data(self, schema: str, seed: int = 2024):
+        """The data the project's charts are drawn from: the learner's own file if they chose
+        one for this dataset (and it can be read here), else the course dataset."""
+        from course.datasets import generate
+        from course.datasets.errors import DataFileError
+        from course.datasets.owndata import read_own_file
+
+        own = self.own_data()
+        if own is not None and own.schema == schema and (own.share == "file" or not self.grading):
+            try:
+                frame = read_own_file(self.folder, self.unit.id, own)
+            except DataFileError as exc:
+                display(HTML(f'<p class="odp" role="alert"><strong>There is a problem with your own data:</strong> '
+                             f"{escape(str(exc))}. The charts below use the course data instead.</p>"))
+            else:
+                display(HTML(f'<p class="odp">The charts below are drawn from {escape(own.filename)} '
+                             f"({len(frame):,} rows).</p>"))
+                return frame
+        return generate(schema, seed=seed)
 
 
 def open_unit(folder: str | Path = ".", learner: str | None = None) -> UnitSession:

@@ -29,13 +29,9 @@ from course.config import Settings
 from course.content import load_course
 from course.content.model import Task, Unit
 from course.content.scaffold import ANSWER_PREFIX
-from course.exceptions import RecordError, RecordMissingError
 from course.grading.context import GradingContext
-from course.grading.marking import record_key
+from course.grading.saved import UNTRUSTED, saved_answers  # noqa: F401 (UNTRUSTED: re-exported)
 from course.grading.sittings import parse_assignment
-from course.record import RECORD_FILE, read_record, verify
-
-UNTRUSTED = "the saved answer failed the record's tamper check"
 
 
 @dataclass(frozen=True)
@@ -64,31 +60,9 @@ def written_answers(folder: Path, unit: Unit, learner: str, course_secret: bytes
     """Every task's latest trusted answer in the record in ``folder``. Never raises for a bad
     record: each answer then carries the problem instead of text."""
     tasks = [t.id for t in unit.assignment.tasks] if unit.assignment else []
-
-    def all_with(problem: str) -> dict[str, WrittenAnswer]:
-        return {t: WrittenAnswer(t, "", None, problem) for t in tasks}
-
-    try:
-        header, entries = read_record(Path(folder) / RECORD_FILE)
-    except RecordMissingError:
-        return {t: WrittenAnswer(t, "", None) for t in tasks}
-    except RecordError as exc:
-        return all_with(f"the response record could not be read: {exc}")
-    key = record_key(header, course_secret)
-    if key is None:
-        return all_with("the record was sealed by the course server but the grader has no course secret")
-    check = verify(header, entries, key, learner=learner, unit=unit.id)
-    latest = {e.item: e for e in entries if e.kind == "answer" and e.item in tasks}
-    out = {}
-    for t in tasks:
-        entry = latest.get(t)
-        if entry is None:
-            out[t] = WrittenAnswer(t, "", None)
-        elif not check.trusted(t):
-            out[t] = WrittenAnswer(t, "", entry.at, f"{UNTRUSTED} ({check.reason()})")
-        else:
-            out[t] = WrittenAnswer(t, str(entry.response or ""), entry.at)
-    return out
+    saved = saved_answers(folder, unit.id, learner, course_secret, tasks)
+    return {t: WrittenAnswer(t, "" if a.problem else str(a.response or ""), a.saved_at, a.problem)
+            for t, a in saved.items()}
 
 
 # -- the cell the assessor and learner see ---------------------------------------------------
