@@ -206,8 +206,17 @@ class UnitSession:
         entry = self.record.latest().get(OWN_DATA_ITEM)
         return OwnData.from_record(entry.response) if entry else None
 
+    def use_own_file(self, schema: str, content: bytes, filename: str, share: str = "file"):
+        """Use the learner's own file for ``schema`` (what the upload control does): checked,
+        saved where ``share`` says ('file' or 'checksum') and described in the record."""
+        from course.datasets.owndata import OWN_DATA_ITEM, store_own_file
+
+        saved, _ = store_own_file(self.folder, self.unit.id, schema, content, filename, share)
+        self.record.append(OWN_DATA_ITEM, "answer", saved.to_record())
+        return saved
+
     def show_own_data(self, schema: str) -> None:
-        from course.datasets.owndata import OWN_DATA_ITEM, own_data_html, store_own_file
+        from course.datasets.owndata import own_data_html
 
         own = self.own_data()
         if self.grading:
@@ -219,8 +228,7 @@ class UnitSession:
         from course.datasets.upload import OwnDataLoader
 
         def store(content: bytes, filename: str, share: str) -> None:
-            saved, _ = store_own_file(self.folder, self.unit.id, schema, content, filename, share)
-            self.record.append(OWN_DATA_ITEM, "answer", saved.to_record())
+            self.use_own_file(schema, content, filename, share)
 
         current = (f"Using your file {own.filename} ({own.rows:,} rows). Choose another file to replace it."
                    if own and own.schema == schema else "")

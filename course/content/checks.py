@@ -175,13 +175,15 @@ def check_notebook_matches(expected: list, cells: list, notebook: str, folder: s
     def shape(cell) -> tuple:
         return (cell.get("id"), cell.cell_type, cell.source, cell.metadata.get("nbgrader"))
 
-    have = {cell.get("id"): cell for cell in cells}
+    have = {cell.get("id") for cell in cells}
     fix = f"run `odp scaffold {folder}` (edit unit.yaml, not the notebook)"
-    for cell in expected:
-        nbg = cell.metadata.get("nbgrader", {})
-        if cell.get("id") not in have:
-            what = "graded answer cell" if nbg.get("grade") else "cell"
-            yield Problem(notebook, "", f"has lost its {what} {cell.get('id')!r}: {fix}")
+    lost = [c for c in expected if c.get("id") not in have]
+    for cell in lost:
+        if cell.metadata.get("nbgrader", {}).get("grade"):
+            yield Problem(notebook, "", f"has lost its graded cell {cell.get('id')!r}: {fix}")
+    if lost and len(lost) == len(expected):
+        yield Problem(notebook, "", f"was not made by `odp scaffold` from unit.yaml: {fix}")
+        return
     if [shape(c) for c in cells] != [shape(c) for c in expected]:
         for n, (a, b) in enumerate(zip(cells, expected), 1):
             if shape(a) != shape(b):

@@ -202,8 +202,7 @@ def _check_grading(course: CourseContent):
             yield Problem(relative(entry.notebook, course.root), "",
                           f"needs one autograded test cell worth {bank.items_per_test} point(s) (the "
                           f"items a test draws): run `odp scaffold {relative(entry.folder, course.root)}`")
-        else:
-            yield from _check_scaffolded(entry, nb, course.root, bank)
+        yield from _check_scaffolded(entry, nb, course.root, bank)
 
 
 def _check_assignment_source(entry: UnitEntry, root: Path):
