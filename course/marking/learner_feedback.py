@@ -45,7 +45,12 @@ class LearnerFeedback(NbGraderPreprocessor):
         cells = [result_cell(f"{rubric.code} {rubric.title}", rubric.result_sentence(outcome),
                              rubric.describe_rule())]
         for task in rubric.tasks:
-            if task.grade_id in answers:
-                cells.append(answers[task.grade_id])
+            cell = answers.get(task.grade_id)
+            if cell is None:
+                continue
+            if not cell.source.startswith("**Task "):   # the released text: nothing was saved
+                cell.source = (f"**Task {task.number} of {len(rubric.tasks)}: {plain_markdown(task.title)}**\n\n"
+                               "*No answer was saved for this task.*")
+            cells.append(cell)
         nb.cells = cells
         return nb, resources
