@@ -45,6 +45,25 @@ def element_html(element: Element) -> str:
     return "".join(parts)
 
 
+def report_links_html(made) -> str:
+    """Where the report is, with download links that work in JupyterLab and the app alike."""
+    import base64
+
+    kinds = {".html": ("text/html", "web page"), ".pdf": ("application/pdf", "PDF"),
+             ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word")}
+    links = []
+    for path in (made.html, made.pdf, made.docx):
+        if path is None:
+            continue
+        mime, label = kinds[path.suffix]
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        links.append(f'<li><a download="{escape(path.name)}" href="data:{mime};base64,{data}">Download the '
+                     f"{label} ({escape(path.name)})</a></li>")
+    notes = "".join(f"<li>{escape(n)}</li>" for n in made.notes)
+    return (f"<p>Your report is ready, in the <code>{escape(made.html.parent.name)}</code> folder.</p>"
+            f"<ul>{''.join(links)}</ul>" + (f"<p>Before you share it:</p><ul>{notes}</ul>" if notes else ""))
+
+
 def criteria_html(task: Task, every_criterion: bool = True) -> str:
     """What the assessor marks a task against, shown to the learner before they write."""
     items = "".join(
@@ -249,10 +268,53 @@ class UnitSession:
                 display(HTML(f'<p class="odp" role="alert"><strong>There is a problem with your own data:</strong> '
                              f"{escape(str(exc))}. The charts below use the course data instead.</p>"))
             else:
-                display(HTML(f'<p class="odp">The charts below are drawn from {escape(own.filename)} '
+                display(HTML(f'<p class="odp odp-data-note">The charts below are drawn from {escape(own.filename)} '
                              f"({len(frame):,} rows).</p>"))
                 return frame
-        return generate(schema, seed=seed)
+        from course.datasets.registry import schema as schema_named
+
+        frame = generate(schema, seed=seed)
+        display(HTML(f'<p class="odp odp-data-note">The charts below are drawn from the course\'s '
+                     f"{escape(schema_named(schema).title.lower())} dataset ({len(frame):,} generated rows, "
+                     f"seed {seed}), not from real cases.</p>"))
+        return frame
+
+    # -- the board report (projects) -------------------------------------------------------
+    def report(self, out_dir: str = "report"):
+        """Make the board report (HTML, PDF, Word) from the saved answers and this workbook."""
+        from course.analysis.board_report import board_report
+
+        made = board_report(self.folder, out_dir, learner=self.learner)
+        display(HTML(report_links_html(made)))
+        return made
+
+    def show_report(self) -> None:
+        if self.grading:
+            return
+        import ipywidgets as widgets
+
+        button = widgets.Button(description="Make my report", button_style="primary",
+                                tooltip="Make the board report from your saved work (takes about 10 seconds)",
+                                layout=widgets.Layout(min_height="44px", width="auto"))
+        status = widgets.HTML('<div role="status" aria-live="polite"></div>')
+
+        def make(_button) -> None:
+            from course.analysis.board_report import board_report
+
+            button.disabled = True
+            status.value = '<div role="status" aria-live="polite">Making your report…</div>'
+            try:
+                made = board_report(self.folder, learner=self.learner)
+            except Exception as exc:  # a learner's own cells can fail in any way: say so, keep the page
+                status.value = (f'<div role="alert"><strong>There is a problem:</strong> your report was not '
+                                f"made: {escape(str(exc))}</div>")
+            else:
+                status.value = f'<div role="status" aria-live="polite">{report_links_html(made)}</div>'
+            finally:
+                button.disabled = False
+
+        button.on_click(make)
+        display(widgets.VBox([button, status]))
 
 
 def open_unit(folder: str | Path = ".", learner: str | None = None) -> UnitSession:

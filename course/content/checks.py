@@ -157,6 +157,10 @@ def check_analysis_cells(unit: Unit, report: Reporter) -> Iterator[Problem]:
     """A task's workbook cells: ids unique in the unit, and an activity cell names an activity."""
     assert unit.assignment is not None
     activities = {a.id for a in unit.activities}
+    for name in ("title_activity", "summary_activity"):
+        named = getattr(unit.assignment, name)
+        if named and named not in activities:
+            yield report(["assignment", name], f"names activity {named!r}, which the unit does not have")
     seen: set[str] = set()
     for i, task in enumerate(unit.assignment.tasks):
         for j, cell in enumerate(task.analysis):

@@ -136,6 +136,8 @@ class Assignment(Strict):
     brief: Text | None = Field(None, description="What the whole assignment asks, shown before its tasks.")
     tasks: list[Task] = Field(min_length=1)
     pass_rule: Literal["all_criteria_met", "pass_mark"] = "all_criteria_met"
+    title_activity: Id | None = Field(None, description="Activity whose answer titles the learner's report.")
+    summary_activity: Id | None = Field(None, description="Activity whose answer is the report's executive summary.")
 
 
 # -- units and qualifications -------------------------------------------------------------------

@@ -41,6 +41,16 @@ ANSWER_CELL_SOURCE = (
 )
 
 
+REPORT_INTRODUCTION = (
+    "## Your report\n\n"
+    "Make your project into a report for your board: A4, with your executive summary first, your written "
+    "answers, your strategic analysis as tables, your charts and a methodology and sources appendix, and no "
+    "code or instructions. It is made from the answers you have saved and the cells above as they are now "
+    "(save the notebook first if you changed a cell), as a web page (HTML), a PDF and a Word document. "
+    "Press the button below, or run `unit.report()` in a new cell."
+)
+
+
 def answer_grade_id(task_id: str) -> str:
     return f"{ANSWER_PREFIX}{task_id}"
 
@@ -134,6 +144,9 @@ def unit_notebook(unit: Unit, bank: ItemBank | None = None) -> nbformat.Notebook
         for t in unit.assignment.tasks:
             cells += [_analysis_cell(c) for c in t.analysis]
             cells += [_locked(code(f'unit.show_task("{t.id}")'), f"write-{t.id}"), _answer_cell(t)]
+        if unit.assessment == "project":
+            cells += [_locked(md(REPORT_INTRODUCTION), "report-introduction"),
+                      _locked(code("unit.show_report()"), "report")]
     for cell in cells:
         # The grade id is unique in the notebook, and stable: re-scaffolding gives the same ids,
         # so a notebook's diff shows only what changed (nbformat would make random ones).
