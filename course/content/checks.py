@@ -110,8 +110,8 @@ def check_unit(unit: Unit, loaded: Loaded) -> Iterator[Problem]:
             yield from check_question(q, ["elements", i, "questions", j], report, formative=True)
         for j, s in enumerate(element.scenarios):
             yield from check_scenario(s, ["elements", i, "scenarios", j], report)
-    if unit.assessment in ("assignment", "project") and unit.assignment is None:
-        yield report(["assignment"], f"is required for a unit assessed by {unit.assessment}")
+    if unit.assessment == "assignment" and unit.assignment is None:
+        yield report(["assignment"], "is required for a unit assessed by assignment")
     if unit.assignment:
         for dup in duplicates([t.id for t in unit.assignment.tasks]):
             yield report(["assignment", "tasks"], f"duplicate task id {dup!r}")
