@@ -76,5 +76,8 @@ c.Autograde.sanitize_preprocessors = [
 ]
 c.RestoreCourseCells.release_directory = str(HERE / "release")
 
-# generate_feedback: nbgrader shows hidden tests in feedback by default (nbgrader #917).
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+# generate_feedback: nbgrader shows hidden tests in feedback by default (nbgrader #917). A written
+# assignment's feedback is the result and the rule, then each task's answer and criteria comments.
+c.GenerateFeedback.preprocessors = [
+    "course.marking.learner_feedback.LearnerFeedback", GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor,
+]

@@ -15,7 +15,7 @@ from pathlib import Path
 from IPython.display import HTML, display
 
 from course.content.loader import load
-from course.content.model import Element, Question, Unit
+from course.content.model import Element, Question, Task, Unit
 from course.exam import ITEMS_FILE, read_public_items
 from course.exceptions import ContentError
 from course.identity import current_learner
@@ -46,6 +46,37 @@ def element_html(element: Element) -> str:
         parts.append(f"<h3>{heading}</h3><ul>{items}</ul>")
     parts.append("</section>")
     return "".join(parts)
+
+
+def report_links_html(made) -> str:
+    """Where the report is, with download links that work in JupyterLab and the app alike."""
+    import base64
+
+    kinds = {".html": ("text/html", "web page"), ".pdf": ("application/pdf", "PDF"),
+             ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word")}
+    links = []
+    for path in (made.html, made.pdf, made.docx):
+        if path is None:
+            continue
+        mime, label = kinds[path.suffix]
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        links.append(f'<li><a download="{escape(path.name)}" href="data:{mime};base64,{data}">Download the '
+                     f"{label} ({escape(path.name)})</a></li>")
+    notes = "".join(f"<li>{escape(n)}</li>" for n in made.notes)
+    return (f"<p>Your report is ready, in the <code>{escape(made.html.parent.name)}</code> folder.</p>"
+            f"<ul>{''.join(links)}</ul>" + (f"<p>Before you share it:</p><ul>{notes}</ul>" if notes else ""))
+
+
+def criteria_html(task: Task, every_criterion: bool = True) -> str:
+    """What the assessor marks a task against, shown to the learner before they write."""
+    items = "".join(
+        f"<li><strong>{escape(f'AC {c.assessment_criterion}: ' if c.assessment_criterion else '')}"
+        f"{escape(c.text)}.</strong> Met when: {escape(c.meets)}</li>" for c in task.criteria)
+    return (f'<section class="odp odp-criteria" aria-label="What your assessor looks for in {escape(task.title)}">'
+            f"<h3>What your assessor looks for: {escape(task.title)}</h3>"
+            f"<p>{task.min_words:,} to {task.max_words:,} words."
+            + (" Every criterion must be met to pass." if every_criterion else "") + "</p>"
+            f"<ul>{items}</ul></section>")
 
 
 class UnitSession:
@@ -114,11 +145,15 @@ class UnitSession:
             return self._keep(ChecklistWidget(self.record, act.id, act.title, act.items, prompt=act.prompt))
         return self._keep(WrittenWidget(self.record, act.id, act.title, brief=act.prompt))
 
-    def task(self, task_id: str) -> WrittenWidget:
+    def _task(self, task_id: str) -> Task:
         tasks = self.unit.assignment.tasks if self.unit.assignment else []
         task = next((t for t in tasks if t.id == task_id), None)
         if task is None:
             raise KeyError(f"unit {self.unit.id!r} has no assignment task {task_id!r}")
+        return task
+
+    def task(self, task_id: str) -> WrittenWidget:
+        task = self._task(task_id)
         return self._keep(WrittenWidget(self.record, task.id, task.title, brief=task.brief,
                                         min_words=task.min_words, max_words=task.max_words))
 
@@ -160,10 +195,145 @@ class UnitSession:
     def show_activity(self, aid: str) -> None:
         if not self.grading:
             display(self.activity(aid))
+            return
+        act = next((a for a in self.unit.activities if a.id == aid), None)
+        if act is not None and act.type in STRATEGY_TYPES:
+            self._show_saved_analysis(act)
 
     def show_task(self, task_id: str) -> None:
-        if not self.grading:
-            display(self.task(task_id))
+        if self.grading:
+            return  # the grader copies the saved answer into the answer cell below
+        task = self._task(task_id)
+        display(HTML(criteria_html(task, self.unit.assignment.pass_rule == "all_criteria_met")))
+        display(self.task(task_id))
+
+    # -- what the grader reads from the submission -----------------------------------------
+    def saved(self, item: str):
+        """The learner's latest trusted answer to ``item`` in the submission being graded."""
+        from course.grading.context import GradingContext
+        from course.grading.saved import saved_answers
+
+        ctx = GradingContext.from_env(self.folder)
+        if ctx is None:
+            return saved_answers(self.folder, self.unit.id, self.folder.parent.name, None, [item])[item]
+        return saved_answers(self.folder, self.unit.id, ctx.learner, ctx.course_secret(), [item],
+                             attempt=ctx.attempt, data_path=ctx.settings.data_path)[item]
+
+    def _show_saved_analysis(self, act) -> None:
+        """The assessor's copy: the learner's PESTLE, SWOT or stakeholder map as a table."""
+        from course.widgets.analysis_tables import analysis_html
+
+        saved = self.saved(act.id)
+        if saved.problem:
+            display(HTML(f'<p class="odp"><strong>{escape(act.title)}</strong>: cannot be shown: '
+                         f"{escape(saved.problem)}.</p>"))
+            return
+        if saved.response is None:
+            display(HTML(f'<p class="odp"><strong>{escape(act.title)}</strong>: nothing was saved.</p>'))
+            return
+        display(HTML(analysis_html(act.type, saved.response, act.title)))
+
+    # -- the learner's own data (projects) -------------------------------------------------
+    def own_data(self):
+        """The description of the learner's own file, from their record (None if they use the
+        course data)."""
+        from course.datasets.owndata import OWN_DATA_ITEM, OwnData
+
+        if self.grading:
+            return OwnData.from_record(self.saved(OWN_DATA_ITEM).response)
+        entry = self.record.latest().get(OWN_DATA_ITEM)
+        return OwnData.from_record(entry.response) if entry else None
+
+    def use_own_file(self, schema: str, content: bytes, filename: str, share: str = "file"):
+        """Use the learner's own file for ``schema`` (what the upload control does): checked,
+        saved where ``share`` says ('file' or 'checksum') and described in the record."""
+        from course.datasets.owndata import OWN_DATA_ITEM, store_own_file
+
+        saved, _ = store_own_file(self.folder, self.unit.id, schema, content, filename, share)
+        self.record.append(OWN_DATA_ITEM, "answer", saved.to_record())
+        return saved
+
+    def show_own_data(self, schema: str) -> None:
+        from course.datasets.owndata import own_data_html
+
+        own = self.own_data()
+        if self.grading:
+            if own is None or own.schema != schema:
+                display(HTML('<p class="odp">The learner used the course dataset, not their own file.</p>'))
+            else:
+                display(HTML(own_data_html(own, drawn_from_file=own.share == "file")))
+            return
+        from course.datasets.upload import OwnDataLoader
+
+        def store(content: bytes, filename: str, share: str) -> None:
+            self.use_own_file(schema, content, filename, share)
+
+        current = (f"Using your file {own.filename} ({own.rows:,} rows). Choose another file to replace it."
+                   if own and own.schema == schema else "")
+        display(OwnDataLoader(schema, store, share=own.share if own else "file", current=current))
+
+    def project_data(self, schema: str, seed: int = 2024):
+        """The data the project's charts are drawn from: the learner's own file if they chose
+        one for this dataset (and it can be read here), else the course dataset."""
+        from course.datasets import generate
+        from course.datasets.errors import DataFileError
+        from course.datasets.owndata import read_own_file
+
+        own = self.own_data()
+        if own is not None and own.schema == schema and (own.share == "file" or not self.grading):
+            try:
+                frame = read_own_file(self.folder, self.unit.id, own)
+            except DataFileError as exc:
+                display(HTML(f'<p class="odp" role="alert"><strong>There is a problem with your own data:</strong> '
+                             f"{escape(str(exc))}. The charts below use the course data instead.</p>"))
+            else:
+                display(HTML(f'<p class="odp odp-data-note">The charts below are drawn from {escape(own.filename)} '
+                             f"({len(frame):,} rows).</p>"))
+                return frame
+        from course.datasets.registry import schema as schema_named
+
+        frame = generate(schema, seed=seed)
+        display(HTML(f'<p class="odp odp-data-note">The charts below are drawn from the course\'s '
+                     f"{escape(schema_named(schema).title.lower())} dataset ({len(frame):,} generated rows, "
+                     f"seed {seed}), not from real cases.</p>"))
+        return frame
+
+    # -- the board report (projects) -------------------------------------------------------
+    def report(self, out_dir: str = "report"):
+        """Make the board report (HTML, PDF, Word) from the saved answers and this workbook."""
+        from course.analysis.board_report import board_report
+
+        made = board_report(self.folder, out_dir, learner=self.learner)
+        display(HTML(report_links_html(made)))
+        return made
+
+    def show_report(self) -> None:
+        if self.grading:
+            return
+        import ipywidgets as widgets
+
+        button = widgets.Button(description="Make my report", button_style="primary",
+                                tooltip="Make the board report from your saved work (takes about 10 seconds)",
+                                layout=widgets.Layout(min_height="44px", width="auto"))
+        status = widgets.HTML('<div role="status" aria-live="polite"></div>')
+
+        def make(_button) -> None:
+            from course.analysis.board_report import board_report
+
+            button.disabled = True
+            status.value = '<div role="status" aria-live="polite">Making your report…</div>'
+            try:
+                made = board_report(self.folder, learner=self.learner)
+            except Exception as exc:  # a learner's own cells can fail in any way: say so, keep the page
+                status.value = (f'<div role="alert"><strong>There is a problem:</strong> your report was not '
+                                f"made: {escape(str(exc))}</div>")
+            else:
+                status.value = f'<div role="status" aria-live="polite">{report_links_html(made)}</div>'
+            finally:
+                button.disabled = False
+
+        button.on_click(make)
+        display(widgets.VBox([button, status]))
 
     def show_submit(self) -> None:
         """Check and hand in the written assignment (after every task on the page)."""

@@ -54,17 +54,21 @@ def status_command(assignment: str, course_dir: Path | None) -> None:
     """Every submission of ASSIGNMENT: who marked it, marks, result, sample and disagreements."""
     settings = _settings(course_dir)
     book = _book(settings)
+    try:
+        rubric = book.rubric(assignment)
+    except KeyError as exc:
+        raise click.ClickException(f"{assignment}: {str(exc).strip(chr(34) + chr(39))}") from None
     similar = book.similar(assignment, settings.similarity_threshold, settings.similar_passage_words)
     table = Table("learner", "marked by", "criteria", "marks", "result", "sample", "disagreements", "similar", "flagged")
     for s in book.submissions(assignment, similar=similar):
         o = s.outcome
-        result = ("pass" if o.passed else "not yet") if o.complete else "not finished"
+        result = rubric.result_label(o).lower()
         sample = ("second marked" if s.second_complete else "awaiting") if s.sampled else ""
         table.add_row(s.learner, s.first_marker or "", f"{o.decided}/{o.criteria}", f"{o.total}/{o.max_marks}",
                       result, sample, f"{s.unresolved} open of {s.disagreements}" if s.disagreements else "",
                       str(s.similar or ""), "yes" if s.flagged else "")
     Console(width=140).print(table)
-    click.echo(f"pass rule: {book.rubric(assignment).describe_rule()}")
+    click.echo(f"pass rule: {rubric.describe_rule()}")
 
 
 @command.command("sample")

@@ -120,6 +120,7 @@ def check_unit(unit: Unit, loaded: Loaded) -> Iterator[Problem]:
                 yield report(["assignment", "tasks", i, "min_words"], "is more than max_words")
             for dup in duplicates([c.id for c in task.criteria]):
                 yield report(["assignment", "tasks", i, "criteria"], f"duplicate criterion id {dup!r}")
+        yield from check_analysis_cells(unit, report)
         yield from check_rubric(unit, report)
 
 
@@ -150,6 +151,49 @@ def check_rubric(unit: Unit, report: Reporter) -> Iterator[Problem]:
             elif len(_words(c.meets)) < 5:
                 yield report([*here, "meets"], "is too short to mark against: say what an answer that meets "
                                                "the criterion looks like (at least 5 words)")
+
+
+def check_analysis_cells(unit: Unit, report: Reporter) -> Iterator[Problem]:
+    """A task's workbook cells: ids unique in the unit, and an activity cell names an activity."""
+    assert unit.assignment is not None
+    activities = {a.id for a in unit.activities}
+    for name in ("title_activity", "summary_activity"):
+        named = getattr(unit.assignment, name)
+        if named and named not in activities:
+            yield report(["assignment", name], f"names activity {named!r}, which the unit does not have")
+    seen: set[str] = set()
+    for i, task in enumerate(unit.assignment.tasks):
+        for j, cell in enumerate(task.analysis):
+            here = ["assignment", "tasks", i, "analysis", j]
+            if cell.id in seen:
+                yield report([*here, "id"], f"duplicate workbook cell id {cell.id!r}")
+            seen.add(cell.id)
+            if cell.kind == "activity" and cell.text not in activities:
+                yield report([*here, "text"], f"names activity {cell.text!r}, which the unit does not have; "
+                                              f"its activities are {', '.join(sorted(activities)) or 'none'}")
+
+
+def check_notebook_matches(expected: list, cells: list, notebook: str, folder: str) -> Iterator[Problem]:
+    """The committed notebook is what ``odp scaffold`` writes from unit.yaml, cell for cell, so an
+    edit to either one alone (a lost answer cell, a changed brief) is caught."""
+    def shape(cell) -> tuple:
+        return (cell.get("id"), cell.cell_type, cell.source, cell.metadata.get("nbgrader"))
+
+    have = {cell.get("id") for cell in cells}
+    fix = f"run `odp scaffold {folder}` (edit unit.yaml, not the notebook)"
+    lost = [c for c in expected if c.get("id") not in have]
+    for cell in lost:
+        if cell.metadata.get("nbgrader", {}).get("grade"):
+            yield Problem(notebook, "", f"has lost its graded cell {cell.get('id')!r}: {fix}")
+    if lost and len(lost) == len(expected):
+        yield Problem(notebook, "", f"was not made by `odp scaffold` from unit.yaml: {fix}")
+        return
+    if [shape(c) for c in cells] != [shape(c) for c in expected]:
+        for n, (a, b) in enumerate(zip(cells, expected), 1):
+            if shape(a) != shape(b):
+                yield Problem(notebook, "", f"does not match unit.yaml from cell {n} ({b.get('id')!r}): {fix}")
+                return
+        yield Problem(notebook, "", f"has {len(cells)} cells but unit.yaml makes {len(expected)}: {fix}")
 
 
 def check_bank(bank: ItemBank, loaded: Loaded) -> Iterator[Problem]:

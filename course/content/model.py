@@ -107,6 +107,17 @@ class Criterion(Strict):
     text: Text = Field(description="What the learner must show.")
     meets: Text = Field(description="What an answer that meets it looks like.")
     marks: int = Field(1, ge=1)
+    assessment_criterion: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+$")] | None = Field(
+        None, description="The awarding body's assessment criterion this meets, e.g. '2.3'.")
+
+
+class AnalysisCell(Strict):
+    """A workbook cell before a task's writing box: guidance (markdown), a course activity (its
+    id; e.g. a PESTLE analysis) or analysis code the learner may change and run."""
+
+    id: Id
+    kind: Literal["guidance", "activity", "code"]
+    text: Text = Field(description="Markdown (guidance), an activity id (activity) or Python (code).")
 
 
 class Task(Strict):
@@ -116,11 +127,17 @@ class Task(Strict):
     min_words: int = Field(ge=0)
     max_words: int = Field(gt=0)
     criteria: list[Criterion] = Field(min_length=1)
+    analysis: list[AnalysisCell] = Field(
+        default_factory=list, description="Workbook cells shown before the task's writing box.")
 
 
 class Assignment(Strict):
+    title: Text | None = Field(None, description="The assignment's own title (a project's report title).")
+    brief: Text | None = Field(None, description="What the whole assignment asks, shown before its tasks.")
     tasks: list[Task] = Field(min_length=1)
     pass_rule: Literal["all_criteria_met", "pass_mark"] = "all_criteria_met"
+    title_activity: Id | None = Field(None, description="Activity whose answer titles the learner's report.")
+    summary_activity: Id | None = Field(None, description="Activity whose answer is the report's executive summary.")
 
 
 # -- units and qualifications -------------------------------------------------------------------

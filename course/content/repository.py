@@ -240,6 +240,7 @@ def _check_grading(course: CourseContent):
             yield Problem(relative(entry.notebook, course.root), "",
                           f"needs one autograded test cell worth {bank.items_per_test} point(s) (the "
                           f"items a test draws): run `odp scaffold {relative(entry.folder, course.root)}`")
+        yield from _check_scaffolded(entry, nb, course.root, bank)
 
 
 def _check_assignment_source(entry: UnitEntry, root: Path):
@@ -254,6 +255,16 @@ def _check_assignment_source(entry: UnitEntry, root: Path):
     except Exception:  # a corrupt notebook is reported by _check_notebook
         return
     yield from checks.check_assignment_notebook(unit, nb.cells, relative(entry.notebook, root))
+    yield from _check_scaffolded(entry, nb, root)
+
+
+def _check_scaffolded(entry: UnitEntry, nb, root: Path, bank: ItemBank | None = None):
+    """The notebook is the one ``odp scaffold`` makes from the unit's content."""
+    from course.content.scaffold import unit_notebook  # nbformat: see _read_notebook
+
+    expected = unit_notebook(entry.unit, bank).cells
+    yield from checks.check_notebook_matches(expected, nb.cells, relative(entry.notebook, root),
+                                             relative(entry.folder, root))
 
 
 def _orphans(root: Path, claimed: set[Path]):

@@ -65,3 +65,38 @@ def upload_widget(schema: str, columns: Sequence[str] | None = None,
                   on_load: Callable[[pd.DataFrame], None] | None = None, label: str | None = None) -> UploadLoader:
     """The upload control for a named dataset schema; ``on_load(frame)`` runs once a file passes the checks."""
     return UploadLoader(schema, columns=columns, on_load=on_load, label=label)
+
+
+SHARE_CHOICES = (
+    ("Submit my file: my assessor's copy redraws every chart from it", "file"),
+    ("Keep my file in my department: submit only its fingerprint and summary tables", "checksum"),
+)
+
+
+class OwnDataLoader(UploadLoader):
+    """The upload control for a project's own data, with the learner's choice of what their
+    assessor gets. ``store(content, filename, share)`` saves the file (see
+    :mod:`course.datasets.owndata`) and raises DataFileError if it does not fit."""
+
+    def __init__(self, schema: str, store: Callable[[bytes, str, str], object], *, share: str = "file",
+                 current: str = "") -> None:
+        self.store = store
+        super().__init__(schema)
+        self.share = widgets.RadioButtons(options=SHARE_CHOICES, value=share,
+                                          description="What your assessor gets",
+                                          style={"description_width": "initial"},
+                                          layout=widgets.Layout(width="auto"))
+        if current:
+            self.message.value = self._status(current, error=False)
+        self.children = [self.label, self.share, self.upload, self.message]
+
+    def load(self, content: bytes, filename: str) -> None:
+        try:
+            self.store(content, filename, self.share.value)
+        except DataFileError as exc:
+            self.message.value = self._status(f"{exc}. Nothing was saved.", error=True)
+            return
+        where = ("saved with your workbook" if self.share.value == "file"
+                 else "kept outside your submission; only its fingerprint and summary are submitted")
+        self.message.value = self._status(f"Loaded {filename}: {where}. Run the cells below again to redraw "
+                                          "your charts from it.", error=False)

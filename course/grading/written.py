@@ -29,13 +29,9 @@ from course.config import Settings
 from course.content import load_course
 from course.content.model import Task, Unit
 from course.content.scaffold import ANSWER_PREFIX
-from course.exceptions import RecordError, RecordMissingError
 from course.grading.context import GradingContext
-from course.grading.handins import how_to_check
+from course.grading.saved import UNTRUSTED, saved_answers  # noqa: F401 (UNTRUSTED: re-exported)
 from course.grading.sittings import parse_assignment
-from course.record import RECORD_FILE, read_record, verify
-
-UNTRUSTED = "the saved answer failed the record's tamper check"
 
 
 @dataclass(frozen=True)
@@ -66,33 +62,10 @@ def written_answers(folder: Path, unit: Unit, learner: str, course_secret: bytes
     record: each answer then carries the problem instead of text. With ``data_path``, the course
     service's hand-in notes decide the key and head (course.grading.handins)."""
     tasks = [t.id for t in unit.assignment.tasks] if unit.assignment else []
-
-    def all_with(problem: str) -> dict[str, WrittenAnswer]:
-        return {t: WrittenAnswer(t, "", None, problem) for t in tasks}
-
-    try:
-        header, entries = read_record(Path(folder) / RECORD_FILE)
-    except RecordMissingError:
-        return {t: WrittenAnswer(t, "", None) for t in tasks}
-    except RecordError as exc:
-        return all_with(f"the response record could not be read: {exc}")
-    how = how_to_check(data_path, learner, unit.id, attempt, header.keyed, course_secret)
-    if how.refusal:
-        return all_with(how.refusal)
-    if how.key is None:
-        return all_with("the record was sealed by the course server but the grader has no course secret")
-    check = verify(header, entries, how.key, learner=learner, unit=unit.id, head_mac=how.head_mac)
-    latest = {e.item: e for e in entries if e.kind == "answer" and e.item in tasks}
-    out = {}
-    for t in tasks:
-        entry = latest.get(t)
-        if entry is None:
-            out[t] = WrittenAnswer(t, "", None)
-        elif not check.trusted(t):
-            out[t] = WrittenAnswer(t, "", entry.at, f"{UNTRUSTED} ({check.reason()})")
-        else:
-            out[t] = WrittenAnswer(t, str(entry.response or ""), entry.at)
-    return out
+    saved = saved_answers(folder, unit.id, learner, course_secret, tasks, attempt=attempt,
+                          data_path=data_path)
+    return {t: WrittenAnswer(t, "" if a.problem else str(a.response or ""), a.saved_at, a.problem)
+            for t, a in saved.items()}
 
 
 # -- the cell the assessor and learner see ---------------------------------------------------
@@ -136,7 +109,7 @@ class FillWrittenAnswers(NbGraderPreprocessor):
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
         info = resources["nbgrader"]
-        unit_id, attempt = parse_assignment(info["assignment"])
+        unit_id, _ = parse_assignment(info["assignment"])
         cells = [c for c in nb.cells if utils.is_grade(c) and utils.is_solution(c)
                  and c.cell_type == "markdown" and task_of(c.metadata["nbgrader"]["grade_id"])]
         if not cells:
@@ -151,7 +124,7 @@ class FillWrittenAnswers(NbGraderPreprocessor):
         folder = Path(resources["metadata"]["path"])
         context = GradingContext(info["student"], info["assignment"], folder, settings)
         answers = written_answers(folder, unit, info["student"], context.course_secret(),
-                                  attempt=attempt, data_path=settings.data_path)
+                                  attempt=context.attempt, data_path=settings.data_path)
         tasks = {t.id: t for t in unit.assignment.tasks}
         order = [t.id for t in unit.assignment.tasks]
         with Gradebook(info["db_url"]) as gb:

@@ -73,6 +73,12 @@ class MarkingApp:
                 self._similar.pop(self.assignment or "", None)
             elif action == "mark":
                 announce, saved = self._mark(content), f"{content['task']}/{content['criterion']}"
+            elif action == "unanswered":
+                learner, _ = self.opened or ("", FIRST)
+                marked = self.book.mark_unanswered(self.assignment, learner, marker=self.assessor)
+                n = len(marked)
+                announce = (f"{n} task{'s' if n != 1 else ''} with no answer marked not yet met. "
+                            f"{self._total_text(learner, FIRST)}" if n else "Every task with no answer is already marked.")
             elif action == "resolve":
                 announce, saved = self._resolve(content), f"r:{content['task']}/{content['criterion']}"
             elif action == "bank":
@@ -126,8 +132,9 @@ class MarkingApp:
         if mode == SECOND:
             mine = self.book.decisions(self.assignment, learner, SECOND)
             outcome = rubric.outcome({k: d.met for k, d in mine.items()})
-            return f"Your second marking: {outcome.describe()}."
-        return f"Total: {rubric.outcome({k: d.met for k, d in self.book.final(self.assignment, learner).items()}).describe()}."
+            return f"Your second marking: {outcome.describe(rubric.fail_label.lower())}."
+        final = rubric.outcome({k: d.met for k, d in self.book.final(self.assignment, learner).items()})
+        return f"Total: {final.describe(rubric.fail_label.lower())}."
 
     def refresh(self, *, announce: str = "", focus: str | None = None, saved: str | None = None,
                 error: str = "") -> None:
@@ -170,7 +177,7 @@ class MarkingApp:
             rows.append({"learner": s.learner, "marker": s.first_marker or "Not started",
                          "progress": f"{o.decided} of {o.criteria} criteria",
                          "marks": f"{o.total} of {o.max_marks}",
-                         "result": ("Pass" if o.passed else "Not yet passed") if o.complete else "Not finished",
+                         "result": self.rubric.result_label(o),
                          "notes": notes, "actions": actions})
         return rows
 
@@ -215,12 +222,16 @@ class MarkingApp:
                 "bank": self.book.bank(rubric.unit, task.id),
                 "criteria": criteria, "disagreements": dis})
         kind = "Second marking" if mode == SECOND else "Marking"
+        unanswered = sum(1 for t in rubric.tasks if not answers[t.id].answered and not answers[t.id].problem
+                         and any((t.id, c.id) not in first for c in t.criteria))
         return {"learner": learner, "mode": mode, "heading": f"{kind} {learner}: {rubric.code} {rubric.title}",
-                "summary": self._total_text(learner, mode), "blind": blind, "tasks": tasks}
+                "summary": self._total_text(learner, mode), "blind": blind, "tasks": tasks,
+                "unanswered": unanswered if mode == FIRST else 0}
 
 
-def show(settings: MarkingSettings | None = None) -> MarkingApp:
+def show(settings: MarkingSettings | None = None) -> None:
+    """Show the app. Returns nothing, so a notebook cell ending in ``show()`` prints no repr
+    under the page."""
     settings = settings or MarkingSettings()
     app = MarkingApp(MarkingBook(settings.folder()), settings)
     display(app.widget)
-    return app

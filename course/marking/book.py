@@ -261,6 +261,28 @@ class MarkingBook:
             gb.db.commit()
         return decision
 
+    def mark_unanswered(self, assignment: str, learner: str, *, marker: str,
+                        comment: str = "No answer was saved for this task.") -> list[str]:
+        """Every criterion of every task with no saved answer, not yet marked by ``marker``'s
+        role, marked not yet met with ``comment``, in one transaction. Returns the tasks marked."""
+        self._check_marker(marker)
+        rubric = self.rubric(assignment)
+        answers = self.answers(assignment, learner)
+        done = self.decisions(assignment, learner, FIRST)
+        tasks = [t for t in rubric.tasks if not answers[t.id].answered and not answers[t.id].problem]
+        with self.gradebook() as gb:
+            self._submission(gb, assignment, learner)
+            marked = []
+            for task in tasks:
+                todo = [c for c in task.criteria if (task.id, c.id) not in done]
+                for c in todo:
+                    self._write(gb, assignment, learner, task.id, c.id, FIRST, False, comment, "", marker)
+                if todo:
+                    self._sync_task(gb, rubric, assignment, learner, task.id, marker)
+                    marked.append(task.id)
+            gb.db.commit()
+        return marked
+
     def resolve(self, assignment: str, learner: str, task: str, criterion: str, *, met: bool, comment: str,
                 note: str, resolver: str) -> Decision:
         """Settle a disagreement between the first and second marker: this is the final mark.

@@ -18,7 +18,7 @@ def task_feedback(task: TaskRubric, decisions: Mapping[str, tuple[bool, str]]) -
         if c.id not in decisions:
             continue
         met, comment = decisions[c.id]
-        line = f"- **Criterion {c.number}: {plain_markdown(' '.join(c.text.split()))}.** "
+        line = f"- **{c.label}: {plain_markdown(' '.join(c.text.split()))}.** "
         line += "Met." if met else "Not yet met."
         if comment.strip():
             line += " " + plain_markdown(" ".join(comment.split()))

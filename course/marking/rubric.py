@@ -26,6 +26,13 @@ class CriterionRubric:
     text: str
     meets: str
     marks: int
+    assessment_criterion: str | None = None
+
+    @property
+    def label(self) -> str:
+        """'Criterion 2' or, where it meets an awarding body's criterion, 'Criterion 2 (AC 1.2)'."""
+        ac = f" (AC {self.assessment_criterion})" if self.assessment_criterion else ""
+        return f"Criterion {self.number}{ac}"
 
 
 @dataclass(frozen=True)
@@ -67,8 +74,8 @@ class Outcome:
     def complete(self) -> bool:
         return self.decided == self.criteria
 
-    def describe(self) -> str:
-        result = ("pass" if self.passed else "not yet passed") if self.complete else "not finished"
+    def describe(self, fail: str = "not yet passed") -> str:
+        result = ("pass" if self.passed else fail) if self.complete else "not finished"
         return (f"{self.total} of {self.max_marks} marks; {self.decided} of {self.criteria} criteria "
                 f"marked; {self.met} met; result: {result}")
 
@@ -81,6 +88,7 @@ class Rubric:
     pass_rule: str
     pass_mark: float            # share of the marks, used by the ``pass_mark`` rule
     tasks: tuple[TaskRubric, ...]
+    referral: bool = False      # a project's result is pass or refer (CMI), else pass or not yet passed
 
     @property
     def max_marks(self) -> int:
@@ -103,6 +111,28 @@ class Rubric:
         if self.pass_rule == "all_criteria_met":
             return "every criterion of every task must be met"
         return f"at least {math.ceil(self.pass_mark * self.max_marks - 1e-9)} of {self.max_marks} marks"
+
+    @property
+    def fail_label(self) -> str:
+        return "Refer" if self.referral else "Not yet passed"
+
+    def result_label(self, outcome: Outcome) -> str:
+        """'Pass', 'Refer' (a project) or 'Not yet passed'; 'Not finished' while criteria are unmarked."""
+        if not outcome.complete:
+            return "Not finished"
+        return "Pass" if outcome.passed else self.fail_label
+
+    def result_sentence(self, outcome: Outcome) -> str:
+        """The result and the rule, as the learner reads it first in their feedback."""
+        if not outcome.complete:
+            return "Not finished: your assessor has not yet marked every criterion."
+        if outcome.passed:
+            return ("Pass: you met every criterion." if self.pass_rule == "all_criteria_met"
+                    else f"Pass: {outcome.total} of {outcome.max_marks} marks ({self.describe_rule()}).")
+        if self.pass_rule == "all_criteria_met":
+            return (f"{self.fail_label}: every criterion must be met to pass. You met {outcome.met} of "
+                    f"{outcome.criteria}; the feedback on each criterion below says what to do.")
+        return f"{self.fail_label}: {outcome.total} of {outcome.max_marks} marks; you need {self.describe_rule()}."
 
     def outcome(self, met: Mapping[Key, bool]) -> Outcome:
         """The result for the decisions made so far (criteria not yet marked count as not met)."""
@@ -127,7 +157,8 @@ def rubric_for(course: CourseContent, assignment: str) -> Rubric:
         raise KeyError(f"unit {unit_id!r} has no written assignment")
     tasks = tuple(
         TaskRubric(t.id, n, t.title, t.brief, t.min_words, t.max_words,
-                   tuple(CriterionRubric(c.id, i, c.text, c.meets, c.marks) for i, c in enumerate(t.criteria, 1)))
+                   tuple(CriterionRubric(c.id, i, c.text, c.meets, c.marks, c.assessment_criterion)
+                         for i, c in enumerate(t.criteria, 1)))
         for n, t in enumerate(unit.assignment.tasks, 1))
     return Rubric(unit.id, unit.code, unit.title, unit.assignment.pass_rule,
-                  entry.qualification.pass_mark, tasks)
+                  entry.qualification.pass_mark, tasks, referral=unit.assessment == "project")

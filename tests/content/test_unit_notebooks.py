@@ -62,3 +62,26 @@ def test_the_building_relationships_and_working_collaboratively_units_are_execut
     # The two Level 2 qualifications the programme names first for frontline staff: their
     # notebooks are in ENTRIES, so the tests above execute them.
     assert {"building-relationships", "working-collaboratively"} <= {e.unit.id for e in ENTRIES}
+
+
+def test_odp_scaffold_on_every_unit_changes_nothing(tmp_path):
+    """What the README says to run after every edit leaves every committed notebook as it is
+    (the same as `odp scaffold level*/*` followed by an empty `git diff`)."""
+    from click.testing import CliRunner
+
+    from course.cli import main
+
+    shutil.copy(REPO / "catalogue.yaml", tmp_path / "catalogue.yaml")
+    shutil.copytree(REPO / "autograder" / "banks", tmp_path / "autograder" / "banks")
+    entries = [e for e in COURSE.entries if e.notebook]
+    assert {e.unit.level for e in entries} >= {2, 4, 7}
+    folders = []
+    for e in entries:
+        folder = tmp_path / e.folder.relative_to(REPO)
+        shutil.copytree(e.folder, folder, ignore=shutil.ignore_patterns(RECORD_FILE, ".*"))
+        folders.append(folder)
+    result = CliRunner().invoke(main, ["scaffold", *map(str, folders)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    changed = [str(e.notebook.relative_to(REPO)) for e, folder in zip(entries, folders)
+               if (folder / e.notebook.name).read_bytes() != e.notebook.read_bytes()]
+    assert changed == [], "run `odp scaffold` on these and commit the result"

@@ -152,3 +152,21 @@ def test_online_test_unit_must_be_an_nbgrader_source(content_tree):
 def test_test_cell_must_be_worth_the_items_a_test_draws(content_tree):
     edit(content_tree, "autograder/banks/sample-unit.yaml", lambda d: d.update(items_per_test=2))
     fails_with(content_tree, "level2/sample-unit/sample-unit.ipynb: needs one autograded test cell worth 2 point(s)")
+
+
+def test_notebook_that_disagrees_with_its_unit_yaml(content_tree):
+    # The content changed but the notebook was not re-scaffolded.
+    edit(content_tree, UNIT, lambda d: d.update(title="Sample unit, renamed"))
+    edit(content_tree, "catalogue.yaml", lambda d: d["qualifications"][0]["units"][0].update(title="Sample unit, renamed"))
+    fails_with(content_tree, "level2/sample-unit/sample-unit.ipynb: does not match unit.yaml from cell 1 "
+                             "('introduction'): run `odp scaffold level2/sample-unit`")
+
+
+def test_notebook_that_lost_its_graded_cell(content_tree):
+    import nbformat
+
+    path = content_tree / "level2/sample-unit/sample-unit.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells = [c for c in nb.cells if c.id != "test-result"]
+    nbformat.write(nb, path)
+    fails_with(content_tree, "level2/sample-unit/sample-unit.ipynb: has lost its graded cell 'test-result'")

@@ -9,7 +9,6 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from course.analysis.report import export_report
 from course.content import load_course
 from course.notebook import open_unit
 from course.record import RECORD_FILE
@@ -55,15 +54,34 @@ def test_notebooks_are_thin(name):
         assert "course" in source or "=" in source or source.strip().isidentifier() or "(" in source
 
 
-def test_workbook_has_marked_answer_cells_and_proposal_guidance():
+LEVEL7_VERBS = ("Justify", "Discuss", "Critically", "Analyse", "Synthesise", "Draw", "Make", "Evaluate", "Develop")
+
+
+def test_project_is_assessable_content_meeting_every_cmi_assessment_criterion():
+    unit = load_course(REPO).entry("strategic-project").unit
+    a = unit.assignment
+    assert a is not None and a.pass_rule == "all_criteria_met" and unit.assessment == "project"
+    criteria = [c for t in a.tasks for c in t.criteria]
+    assert {c.assessment_criterion for c in criteria} == {
+        "1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3", "4.1", "4.2"}
+    assert all(c.text.startswith(LEVEL7_VERBS) for c in criteria), [c.text for c in criteria]
+    assert sum(c.text.startswith(("Critically", "Justify", "Evaluate", "Synthesise")) for c in criteria) >= 8
+    assert (a.tasks[0].min_words, a.tasks[0].max_words) == (700, 900)   # CMI's proposal guideline
+
+
+def test_workbook_is_scaffolded_from_the_content_with_every_graded_cell():
+    from course.content.scaffold import unit_notebook
+
+    unit = load_course(REPO).entry("strategic-project").unit
     nb = read("strategic-project.ipynb")
-    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    answers = [c for c in nb.cells if c.cell_type == "markdown" and "Write your answer here" in c.source]
-    assert len(answers) >= 8
-    for heading in ("Aim", "Scope", "Objectives", "Methodology", "Strategic analysis", "Options appraisal",
-                    "recommendations", "Implementation plan", "Review"):
-        assert heading in text
-    assert "700 to 900 words" in text
+    expected = unit_notebook(unit)
+    assert [(c.id, c.source) for c in nb.cells] == [(c.id, c.source) for c in expected.cells]
+    graded = {c.id: c.metadata["nbgrader"]["points"] for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
+    assert graded == {f"task-{t.id}": len(t.criteria) for t in unit.assignment.tasks}
+    code = "\n".join(code_cells(nb))
+    for e in unit.elements:   # the teaching and its practice questions are in the workbook
+        assert f'unit.show_element("{e.id}")' in code
+    assert "unit.show_report()" in code
 
 
 @pytest.fixture(scope="module")
@@ -109,16 +127,14 @@ def test_workbook_shows_the_strategic_analysis_widgets_with_saved_work(executed)
     assert "Keep satisfied" in outputs[2].data["text/html"]
 
 
-def test_report_shows_the_strategic_analysis_as_tables_from_the_record(executed):
-    folder, notebooks = executed
-    path = folder / "my-project.ipynb"
-    nbformat.write(notebooks["strategic-project.ipynb"], path)
-    # Added after the cells ran: the saved outputs are out of date, the record is not.
-    analysis(open_unit(folder, learner="amy"), "smp-swot").add("threats", "Rising demand after a policy change")
-    html = export_report(path, folder / "report", execute_first=False).html.read_text(encoding="utf-8")
-    assert html.count('class="odp-analysis-report"') == 3
-    for text in ("Spending review cuts the running budget by 5%", "Rising demand after a policy change",
-                 "Regional operations director", "Keep satisfied", "Helpful to your objectives"):
-        assert text in html, text
-    assert "show_analysis" not in html  # no code in the report
-    assert "What the examiner looks for" in html
+def test_workbook_shows_the_teaching_practice_questions_and_criteria(executed):
+    nb = executed[1]["strategic-project.ipynb"]
+    unit = load_course(REPO).entry("strategic-project").unit
+    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    for e in unit.elements:
+        assert e.title in html and "Common misconceptions" in html
+    questions = sum(len(e.questions) for e in unit.elements)
+    widgets = [o for c in nb.cells if c.get("id", "").startswith("element-") for o in c.outputs
+               if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert len(widgets) >= questions == 6
+    assert html.count('class="odp odp-criteria"') == 4 and "AC 2.3: Synthesise data and options" in html

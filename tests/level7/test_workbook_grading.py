@@ -1,119 +1,189 @@
-"""The project workbook is an nbgrader source assignment. Each written part is a manually graded
-answer cell, and the examiner's marking points for it are stated in a locked cell before it.
-Proved with nbgrader's own commands in a throwaway course directory."""
+"""The Level 7 project end to end with nbgrader's own commands and the marking path.
+
+Three learners fetch the released workbook and work on it through the widgets' API: AMY writes
+every task, fills in PESTLE, SWOT and the stakeholder map and submits her own data file; BEN does
+the same but keeps his file in his department (fingerprint and summary tables only); CAL writes
+task 1 and nothing else. They submit; the course collects and autogrades with real nbgrader. The
+assessor's copy must show every saved analysis as a table and every chart, with no error cell.
+The assessor marks each criterion (CAL's unanswered tasks in one action), a sample is
+second-marked and the disagreement resolved, and each learner gets per-criterion feedback that
+leads with the result and the rule. One run (module fixture) feeds every test.
+"""
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
-from nbgrader.api import Gradebook
 
-from course.content.loader import load
-from course.content.model import Unit
-from course.record import RECORD_FILE
-from tests.conftest import REPO
+from course.config import Settings
+from course.content import load_course
+from course.datasets import generate
+from course.marking.app import MarkingApp
+from course.marking.book import MarkingBook
+from course.marking.settings import MarkingSettings
+from course.notebook import open_unit
+from course.widgets.strategy import analysis
+from tests.grading.course_copy import make_copy, record_key
 
-FOLDER = REPO / "level7" / "strategic-project"
-ASSIGNMENT = "strategic-project"
-MARKS = re.compile(r"\*\*What the examiner looks for \((\d+) marks?\)\*\*\n\n((?:- .+\n?)+)")
-
-
-def nbg(cell) -> dict:
-    return cell.metadata.get("nbgrader", {})
-
-
-def graded(nb) -> list[tuple[nbformat.NotebookNode, nbformat.NotebookNode]]:
-    """(locked marking points cell, answer cell) for each manually graded answer."""
-    return [(nb.cells[i - 1], c) for i, c in enumerate(nb.cells) if nbg(c).get("grade")]
+pytestmark = pytest.mark.slow
+UNIT = "strategic-project"
+AMY, BEN, CAL = "amy", "ben", "cal"
+ASSESSOR, IQA = "assessor-a", "iqa-lead"
+TASKS = ["smp-t1", "smp-t2", "smp-t3", "smp-t4"]
+OWN_FILE = "our-debts.csv"
 
 
-def marking_points(cell) -> tuple[int, list[str]]:
-    match = MARKS.search(cell.source)
-    assert match, cell.source
-    return int(match.group(1)), re.findall(r"^- (.+)$", match.group(2), re.M)
+def essay(learner: str, task: str) -> str:
+    return " ".join(f"{learner} {task} paragraph {n} about recovering legal aid debts." for n in range(60))
 
 
-def test_each_written_part_is_graded_against_the_units_marking_points():
-    nb = nbformat.read(FOLDER / f"{ASSIGNMENT}.ipynb", as_version=4)
-    unit, _, problems = load(Unit, FOLDER / "unit.yaml", REPO)
-    assert unit is not None, problems
-    points_in_unit = [p for e in unit.elements for p in e.marking_points]
-    parts = graded(nb)
-    assert len(parts) == 10
-    stated = []
-    for locked, answer in parts:
-        meta, before = nbg(answer), nbg(locked)
-        assert answer.cell_type == "markdown" and meta["solution"] and not meta["locked"]
-        assert meta["schema_version"] == 3 and before["schema_version"] == 3
-        assert locked.cell_type == "markdown" and before["locked"] and not before["grade"] and not before["solution"]
-        marks, bullets = marking_points(locked)
-        assert marks == meta["points"] == len(bullets), locked.source
-        assert set(bullets) <= set(points_in_unit), set(bullets) - set(points_in_unit)
-        stated += bullets
-    # Every marking point in unit.yaml is marked, and only once.
-    assert sorted(stated) == sorted(points_in_unit)
-    ids = [nbg(c)["grade_id"] for c in nb.cells if nbg(c)]
-    assert len(ids) == len(set(ids))
-    assert all(not nbg(c) for c in nb.cells if c.cell_type == "code")  # code cells are not graded
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("odp7")
+    course = make_copy(root)
+    private = root / "department-only"
+    old = os.environ.get("ODP_OWN_DATA_DIR")
+    os.environ["ODP_OWN_DATA_DIR"] = str(private)
+    try:
+        course.nbgrader("generate_assignment", UNIT)
+        course.nbgrader("release_assignment", UNIT)
+        course.for_each_learner("fetch_assignment", UNIT, [AMY, BEN, CAL])
+        own = generate("debt_recovery", rows=3_000, seed=7).to_csv(index=False).encode()
+        for learner in (AMY, BEN, CAL):
+            with record_key(course.key_for(learner)):
+                session = open_unit(course.home(learner) / UNIT, learner)
+                for task in TASKS if learner != CAL else TASKS[:1]:
+                    session.task(task).answer(essay(learner, task))
+                if learner == CAL:
+                    continue
+                analysis(session, "smp-pestle").add("political", f"{learner}: spending review cuts running costs by 5%", "high")
+                analysis(session, "smp-swot").add("threats", f"{learner}: rising demand after a policy change")
+                analysis(session, "smp-stakeholders").add(f"{learner}: regional operations director", "high", "low")
+                session.use_own_file("debt_recovery", own, OWN_FILE, "file" if learner == AMY else "checksum")
+        course.for_each_learner("submit", UNIT, [AMY, BEN, CAL])
+        course.nbgrader("collect", UNIT)
+        course.nbgrader("autograde", UNIT)
+    finally:
+        os.environ.pop("ODP_OWN_DATA_DIR", None)
+        if old is not None:
+            os.environ["ODP_OWN_DATA_DIR"] = old
+
+    settings = Settings(content_root=course.root, data_dir=course.data)
+    book = MarkingBook(course.autograder, course=load_course(course.root, with_banks=False), settings=settings)
+    rubric = book.rubric(UNIT)
+    for learner in (AMY, BEN):
+        for task in rubric.tasks:
+            for c in task.criteria:
+                met = not (learner == BEN and c.id == "smp-t2-c1")
+                book.mark(UNIT, learner, task.id, c.id, met=met, marker=ASSESSOR,
+                          comment=f"{'Met' if met else 'Not yet met'}: {learner} {c.id}.")
+    app = MarkingApp(book, MarkingSettings(course_dir=course.autograder, assessor=ASSESSOR))
+    app.handle({"action": "open", "learner": CAL, "mode": "first"})
+    for c in rubric.task("smp-t1").criteria:
+        app.handle({"action": "mark", "task": "smp-t1", "criterion": c.id, "met": True, "comment": "Clear proposal."})
+    app.handle({"action": "unanswered"})
+    unanswered_view = app.widget.view
+    [sampled] = book.draw_sample(UNIT, rate=0.2, minimum=1, drawn_by=IQA, seed=3)
+    final = book.final(UNIT, sampled.learner)
+    for task, criterion in rubric.keys():   # the second marker disagrees on one criterion
+        met = final[(task, criterion)].met != (criterion == "smp-t1-c1")
+        book.mark(UNIT, sampled.learner, task, criterion, met=met, marker=IQA, role="second",
+                  comment="Second marker's working note")
+    book.resolve(UNIT, sampled.learner, "smp-t1", "smp-t1-c1", met=final[("smp-t1", "smp-t1-c1")].met,
+                 comment="Confirmed after second marking.", note="Agreed at standardisation", resolver=IQA)
+    course.nbgrader("generate_feedback", UNIT)
+    status = course.odp("mark", "status", UNIT)
+    return course, book, unanswered_view, status, sampled.learner
 
 
-def nbgrader(root: Path, *args: str) -> subprocess.CompletedProcess:
-    bin_dir = Path(sys.executable).parent  # nbgrader calls `alembic` from PATH for the gradebook
-    # Unbuffered, with stderr (nbgrader's log) merged into stdout, so each report follows its file name.
-    env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}", ODP_LEARNER="amy", PYTHONUNBUFFERED="1")
-    return subprocess.run([str(bin_dir / "nbgrader"), *args], cwd=root, env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=300)
+def assessors_copy(course, learner: str) -> nbformat.NotebookNode:
+    return nbformat.read(course.autograder / "autograded" / learner / UNIT / f"{UNIT}.ipynb", as_version=4)
 
 
-def validation_reports(output: str) -> dict[str, str]:
-    parts = re.split(r"\[ValidateApp \| INFO\] Validating '([^']+)'", output)
-    return {Path(name).name: text for name, text in zip(parts[1::2], parts[2::2])}
+def html_of(nb) -> str:
+    return "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code"
+                   for o in c.outputs)
 
 
-@pytest.mark.slow
-def test_nbgrader_releases_the_workbook_and_validates_a_completed_one(tmp_path):
-    root = tmp_path / "course"
-    shutil.copytree(FOLDER, root / "source" / ASSIGNMENT, ignore=shutil.ignore_patterns(RECORD_FILE, ".*"))
-    (root / "nbgrader_config.py").write_text(
-        f"c = get_config()\nc.CourseDirectory.root = {str(root)!r}\nc.CourseDirectory.course_id = 'odp-level7'\n")
+@pytest.mark.parametrize("learner", [AMY, BEN, CAL])
+def test_assessors_copy_has_no_error_cell_and_every_chart(run, learner):
+    nb = assessors_copy(run[0], learner)
+    errors = [(c.get("id"), o.get("ename"), o.get("evalue")) for c in nb.cells if c.cell_type == "code"
+              for o in c.outputs if o.output_type == "error"]
+    assert errors == []
+    charts = re.findall(r"<figure.*?</figure>", html_of(nb), re.S)
+    assert len(charts) == 7   # KPI, control chart, Pareto, benchmark, decomposition, forecast, options
+    assert all(re.search(r'<img[^>]+src="data:image/png;base64,', f) for f in charts)
 
-    made = nbgrader(root, "generate_assignment", ASSIGNMENT)
-    assert made.returncode == 0, made.stdout
-    release = root / "release" / ASSIGNMENT
-    assert (release / "unit.yaml").exists()  # the workbook needs its unit beside it
-    source = nbformat.read(FOLDER / f"{ASSIGNMENT}.ipynb", as_version=4)
-    released = nbformat.read(release / f"{ASSIGNMENT}.ipynb", as_version=4)
 
-    expected = {nbg(a)["grade_id"]: nbg(a)["points"] for _, a in graded(source)}
-    assert {nbg(a)["grade_id"]: nbg(a)["points"] for _, a in graded(released)} == expected
-    for locked, answer in graded(released):
-        assert answer.source == "YOUR ANSWER HERE"  # nbgrader's stub for the learner to replace
-        assert locked.metadata["editable"] is False and nbg(locked)["checksum"]
-        assert marking_points(locked)[1]  # the marking points are released with the question
-    for cell in released.cells:
-        if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id="odp-level7") as gradebook:
-        notebook = gradebook.find_notebook(ASSIGNMENT, ASSIGNMENT)
-        assert notebook.max_score == sum(expected.values()) == 18
-        assert sorted(c.name for c in notebook.grade_cells) == sorted(expected)
+def test_assessor_sees_the_saved_analyses_as_tables(run):
+    html = html_of(assessors_copy(run[0], AMY))
+    assert html.count('class="odp-analysis-report"') == 3
+    for text in ("amy: spending review cuts running costs by 5%", "amy: rising demand after a policy change",
+                 "amy: regional operations director", "Keep satisfied"):
+        assert text in html
+    assert "nothing was saved" in html_of(assessors_copy(run[0], CAL))
 
-    # A learner's finished workbook validates; one with a marking-points cell edited does not.
-    done = nbformat.read(release / f"{ASSIGNMENT}.ipynb", as_version=4)
-    for _, answer in graded(done):
-        answer.source = f"My answer for {nbg(answer)['grade_id']}."
-    nbformat.write(done, release / "done.ipynb")
-    graded(done)[0][0].source = "### Aim\n\nAny aim will do."
-    nbformat.write(done, release / "edited.ipynb")
-    checked = nbgrader(root, "validate", str(release / "done.ipynb"), str(release / "edited.ipynb"))
-    reports = validation_reports(checked.stdout)
-    assert "Success! Your notebook passes all the tests." in reports["done.ipynb"], reports
-    assert "did not provide a response" not in reports["done.ipynb"]
-    assert "HAVE CHANGED" in reports["edited.ipynb"] and "Any aim will do." in reports["edited.ipynb"]
+
+def test_own_file_is_in_the_submission_and_the_charts_come_from_it(run):
+    course = run[0]
+    assert (course.autograder / "submitted" / AMY / UNIT / "own-data" / OWN_FILE).is_file()
+    html = html_of(assessors_copy(course, AMY))
+    assert f"The charts below are drawn from {OWN_FILE} (3,000 rows)" in html
+    assert "SHA-256 fingerprint" in html and "submitted with the workbook" in html
+
+
+def test_a_file_kept_in_the_department_is_not_submitted_and_the_assessor_is_told(run):
+    course = run[0]
+    assert not list((course.autograder / "submitted" / BEN / UNIT).rglob(OWN_FILE))
+    html = html_of(assessors_copy(course, BEN))
+    assert "kept it in their department" in html and "SHA-256 fingerprint" in html
+    assert "Summary of our-debts.csv" in html and "opened_date" in html
+
+
+def test_written_answers_are_in_the_answer_cells(run):
+    nb = assessors_copy(run[0], AMY)
+    cells = {c.get("id"): c.source for c in nb.cells}
+    for task in TASKS:
+        assert f"{AMY} {task} paragraph 1 about" in cells[f"task-{task}"]
+
+
+def test_unanswered_tasks_are_marked_not_yet_met_in_one_action(run):
+    course, book, view = run[:3]
+    final = book.final(UNIT, CAL)
+    assert len(final) == book.rubric(UNIT).criteria
+    assert all(not d.met for (t, _), d in final.items() if t != "smp-t1")
+    assert "3 tasks with no answer marked not yet met" in view["announce"]
+    assert book.outcome(UNIT, CAL).complete and not book.outcome(UNIT, CAL).passed
+
+
+def test_pass_refer_with_second_marking_and_status(run):
+    course, book, _, status, sampled = run
+    assert book.outcome(UNIT, AMY).passed and not book.outcome(UNIT, BEN).passed
+    assert book.rubric(UNIT).result_label(book.outcome(UNIT, BEN)) == "Refer"
+    subs = {s.learner: s for s in book.submissions(UNIT)}
+    assert subs[sampled].sampled and subs[sampled].second_complete and subs[sampled].unresolved == 0
+    assert subs[sampled].disagreements == 1
+    out = status.stdout
+    assert "pass rule: every criterion of every task must be met" in out
+    assert re.search(r"amy .*pass", out) and re.search(r"ben .*refer", out)
+
+
+def test_learner_feedback_leads_with_the_result_and_the_rule(run):
+    course = run[0]
+    html = next((course.autograder / "feedback" / BEN / UNIT).glob("*.html")).read_text()
+    body = html[html.index("<body"):]
+    result = body.index("Refer: every criterion must be met to pass")
+    first_criterion = body.index("AC 1.1")
+    assert result < first_criterion
+    assert "Not yet met: ben smp-t2-c1." in body and "Met: ben smp-t1-c1." in body
+    for machinery in ("show_element", "unit.show_task", "open_unit", "Key concepts", "odp-criteria",
+                      "Second marker's working note", ASSESSOR, IQA):
+        assert machinery not in body, machinery
+    amy = next((course.autograder / "feedback" / AMY / UNIT).glob("*.html")).read_text()
+    assert "Pass: you met every criterion" in amy
+    sampled = next((course.autograder / "feedback" / run[4] / UNIT).glob("*.html")).read_text()
+    assert "Confirmed after second marking." in sampled and "Agreed at standardisation" not in sampled

@@ -201,6 +201,9 @@ function render({ model, el }) {
         onclick: () => { drafts.clear(); send({ action: "back" }); } }),
       h("h2", { id: "mk-heading", tabindex: "-1", text: o.heading }),
       h("p", { class: "mk-summary", id: "mk-summary", text: o.summary }),
+      o.unanswered ? button(`Mark the ${o.unanswered} unanswered task${o.unanswered === 1 ? "" : "s"} not yet met`,
+        { id: "mk-unanswered", class: "mk-button mk-button--secondary",
+          onclick: () => send({ action: "unanswered" }) }) : null,
       o.mode === "second" ? h("p", { class: "mk-inset", text: o.blind
         ? "You are second marking. The assessor's marks are hidden until you have marked every criterion."
         : "You have marked every criterion. Where you and the assessor disagree, record the final decision below." }) : null,
