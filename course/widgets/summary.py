@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, ClassVar
 
 from course.grading.client import TOKEN_ENV, URL_ENV, request
 from course.record import ResponseRecord
 from course.scoring import answer_text
 from course.widgets.base import CourseWidget
+from course.widgets.guard import NoFields
 from course.widgets.question import QuestionWidget
 
 
 class CheckAnswersWidget(CourseWidget):
+    actions: ClassVar = {"review": NoFields, "submit": NoFields}
+
     def __init__(self, record: ResponseRecord, item_id: str, questions: list[QuestionWidget], *,
                  attempt: int = 1, seed: int = 0, label: str = "Check your answers") -> None:
         self.questions = questions
