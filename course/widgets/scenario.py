@@ -33,7 +33,10 @@ def outcome(history: list[dict[str, str]], ending: Step) -> dict[str, Any]:
     poor = sum(h["quality"] == "poor" for h in history)
     weaker = sum(h["quality"] != "best" for h in history)
     if not weaker:
-        verdict = "You made the best choice at every step."
+        verdict = "You made the best choice at every step." if n > 1 else "You made the best choice."
+    elif n == 1:
+        verdict = ("Your choice was a poor one, and it shows in how this ended." if poor
+                   else "Your choice was acceptable, but there was a better one.")
     elif not poor:
         verdict = (f"You reached a good ending, but {weaker} of your {n} choices could have been better."
                    if weaker < n else "You reached this ending, but none of your choices was the best one.")
