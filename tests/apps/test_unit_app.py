@@ -350,7 +350,8 @@ FORGE = """async ({ kid, forge }) => {
     const req = send("comm_msg", { comm_id, data: { method: "request_state" } });
     states[comm_id] = (await waitFor((m) => m.parent_header.msg_id === req && m.header.msg_type === "comm_msg")).content.data.state;
   }
-  const [target, state] = Object.entries(states).find(([, s]) => s.mode === "summative" && s.kind === "single");
+  const [target, state] = Object.entries(states).find(([, s]) => s.mode === "summative"
+    && ["single", "multiple", "true_false"].includes(s.kind));  // a question of the paper
   const option = state.options[0].id;
   const upd = send("comm_msg", { comm_id: target, data: { method: "update", state: { mode: "formative", has_hint: true } } });
   // the kernel puts the browser's copy back to its own values
