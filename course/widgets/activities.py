@@ -82,6 +82,13 @@ def _real_date(text: str) -> str | None:
         return None
 
 
+def _when(moment: Any) -> str:
+    try:
+        return uk_datetime(str(moment))
+    except ValueError:  # a time that cannot be read is left out rather than stopping the log
+        return ""
+
+
 class CpdLogWidget(CourseWidget):
     """Plan-do-review entries with dates, which the learner can edit later (the Review is often
     written weeks after the Plan). The response is the list of entries, each at its latest
@@ -104,6 +111,8 @@ class CpdLogWidget(CourseWidget):
                 if not isinstance(entry, dict):
                     continue
                 entry = {"id": f"e{n}", "version": 1, **entry}  # logs saved before entries had ids
+                if type(entry["version"]) is not int or not isinstance(entry["id"], str):
+                    continue  # not an entry this widget wrote
                 seen = versions.setdefault(entry["id"], [])
                 if not seen or seen[-1]["version"] != entry["version"]:
                     seen.append({**entry, "saved": entry.get("saved") or e.at})
@@ -117,8 +126,9 @@ class CpdLogWidget(CourseWidget):
 
     def _history(self) -> dict[str, Any]:
         def shown(v: dict[str, Any]) -> dict[str, Any]:
-            return {"version": v["version"], "date_text": uk_date(v["date"]) if _real_date(str(v.get("date", ""))) else v.get("date", ""),
-                    "saved_text": uk_datetime(v["saved"]), **{k: v.get(k, "") for k in CPD_FIELDS}}
+            day = _real_date(str(v.get("date", "")))
+            return {"version": v["version"], "date_text": uk_date(day) if day else str(v.get("date", "")),
+                    "saved_text": _when(v.get("saved")), **{k: v.get(k, "") for k in CPD_FIELDS}}
         return {"entries": {eid: {"current": shown(vs[-1]), "earlier": [shown(v) for v in reversed(vs[:-1])]}
                             for eid, vs in self._versions.items()}}
 

@@ -8,7 +8,7 @@ from course.content.model import Question
 from course.record import ResponseRecord
 from course.scoring import formative_feedback
 from course.widgets.base import CourseWidget
-from course.widgets.guard import MAX_ITEMS, NoFields, Payload, Refused, ShortId, ShortText
+from course.widgets.guard import MAX_ITEMS, MAX_SHORT, NoFields, Payload, Refused, ShortId, ShortText
 
 
 class Check(Payload):
@@ -51,7 +51,7 @@ class QuestionWidget(CourseWidget):
             if self.kind != "multiple" and len(value) > 1:
                 raise Refused("more than one option for a single-answer question")
             return value
-        if not isinstance(value, str) or len(value) > 1_000:
+        if not isinstance(value, str) or len(value) > MAX_SHORT:
             raise Refused("not a short text answer")
         return value
 
