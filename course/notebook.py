@@ -72,13 +72,13 @@ def contents_html(unit: Unit, home: str) -> str:
     skip = (f'<a class="odp-skip-link odp-contents__skip" href="#{TEST_ANCHOR}">Skip to '
             f'{"the unit test" if unit.assessment == "online_test" else "your assignment"}</a>') if final else ""
     items = []
-    for n, e in enumerate(unit.elements, 1):
+    for e in unit.elements:
         practice = []
         if e.questions:
             practice.append(f"<li>{_link(f'#odp-practice-{e.id}', f'Check your understanding ({len(e.questions)} questions)')}</li>")
         practice += [f"<li>{_link(f'#odp-scenario-{s.id}', f'Scenario: {s.title}')}</li>" for s in e.scenarios]
         sub = f'<ul>{"".join(practice)}</ul>' if practice else ""
-        items.append(f"<li>{_link(f'#odp-el-{e.id}', f'{n}. {e.title}')}{sub}</li>")
+        items.append(f"<li>{_link(f'#odp-el-{e.id}', e.title)}{sub}</li>")
     if unit.activities:
         acts = "".join(f"<li>{_link(f'#odp-q-{a.id}', a.title)}</li>" for a in unit.activities)
         items.append(f"<li>{_link(f'#odp-q-{unit.activities[0].id}', 'Your development (CPD)')}<ul>{acts}</ul></li>")
@@ -87,7 +87,7 @@ def contents_html(unit: Unit, home: str) -> str:
     return (f'<nav class="odp odp-nav odp-contents" aria-labelledby="odp-contents-title">{skip}'
             f'<p class="odp-contents__home">{_link(home, "Back to the course home")}</p>'
             f'<h2 id="odp-contents-title" class="odp-contents__title">Contents</h2>'
-            f'<ol class="odp-contents__list">{"".join(items)}</ol></nav>')
+            f'<ul class="odp-contents__list">{"".join(items)}</ul></nav>')
 
 
 def attempt_status_html(record: ResponseRecord | None) -> str:

@@ -210,7 +210,7 @@ def test_page_title_contents_list_and_a_skip_link_to_the_test(served):
     page = open_unit(browser, base)
     assert page.title() == "Unit 900: Sample unit \u2013 ODP course"
     nav = page.locator("nav.odp-contents")
-    for name in ("Back to the course home", "1. Civil Service values", "Check your understanding (5 questions)",
+    for name in ("Back to the course home", "Civil Service values", "Check your understanding (5 questions)",
                  "Scenario: A request at the counter", "Your development (CPD)", "Plan your development",
                  "The unit test"):
         assert nav.get_by_role("link", name=name, exact=True).count() == 1, name
