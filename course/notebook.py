@@ -4,6 +4,9 @@
     unit = open_unit()                 # reads unit.yaml beside the notebook, opens your record
     unit.show_element("values")        # the five sections, its questions and scenarios
     unit.show_activity("cpd")          # CPD log, checklist or reflection
+
+The page's home link is ``ODP_HOME_URL`` if set (a course server elsewhere), else the Voila
+course home beside the unit folder.
 """
 
 from __future__ import annotations
@@ -27,7 +30,12 @@ from course.widgets import (
 )
 from course.widgets.handin import HandInWidget
 from course.widgets.strategy import STRATEGY_TYPES, strategy_widget
-from course.widgets.test import TestSession
+from course.widgets.test import TestSession, attempts
+from course.widgets.times import uk_datetime
+
+HOME_URL_ENV = "ODP_HOME_URL"
+DEFAULT_HOME_URL = "../home.ipynb"  # a unit's page is <unit>/<unit>.ipynb, the home beside the units
+TEST_ANCHOR = "odp-test"
 
 SECTIONS = (
     ("key_concepts", "Key concepts and core principles"),
@@ -77,6 +85,57 @@ def criteria_html(task: Task, every_criterion: bool = True) -> str:
             f"<p>{task.min_words:,} to {task.max_words:,} words."
             + (" Every criterion must be met to pass." if every_criterion else "") + "</p>"
             f"<ul>{items}</ul></section>")
+
+
+def home_url() -> str:
+    return os.environ.get(HOME_URL_ENV) or DEFAULT_HOME_URL
+
+
+def _link(href: str, text: str) -> str:
+    return f'<a class="odp-contents__link" href="{escape(href, quote=True)}">{escape(text)}</a>'
+
+
+def contents_html(unit: Unit, home: str) -> str:
+    """The unit's contents: home, each element with its practice, development, and the test or
+    the assignment. A skip link comes first, so the test is two Tab presses from the top."""
+    final = None
+    if unit.assessment == "online_test":
+        final = (f"#{TEST_ANCHOR}", "The unit test")
+    elif unit.assignment:
+        final = (f"#{TEST_ANCHOR}", "Your assignment")
+    skip = (f'<a class="odp-skip-link odp-contents__skip" href="#{TEST_ANCHOR}">Skip to '
+            f'{"the unit test" if unit.assessment == "online_test" else "your assignment"}</a>') if final else ""
+    items = []
+    for e in unit.elements:
+        practice = []
+        if e.questions:
+            practice.append(f"<li>{_link(f'#odp-practice-{e.id}', f'Check your understanding ({len(e.questions)} questions)')}</li>")
+        practice += [f"<li>{_link(f'#odp-scenario-{s.id}', f'Scenario: {s.title}')}</li>" for s in e.scenarios]
+        sub = f'<ul>{"".join(practice)}</ul>' if practice else ""
+        items.append(f"<li>{_link(f'#odp-el-{e.id}', e.title)}{sub}</li>")
+    if unit.activities:
+        acts = "".join(f"<li>{_link(f'#odp-q-{a.id}', a.title)}</li>" for a in unit.activities)
+        items.append(f"<li>{_link(f'#odp-q-{unit.activities[0].id}', 'Your development (CPD)')}<ul>{acts}</ul></li>")
+    if final:
+        items.append(f"<li>{_link(*final)}</li>")
+    return (f'<nav class="odp odp-nav odp-contents" aria-labelledby="odp-contents-title">{skip}'
+            f'<p class="odp-contents__home">{_link(home, "Back to the course home")}</p>'
+            f'<h2 id="odp-contents-title" class="odp-contents__title">Contents</h2>'
+            f'<ul class="odp-contents__list">{"".join(items)}</ul></nav>')
+
+
+def attempt_status_html(record: ResponseRecord | None) -> str:
+    """Where the learner is with the test, in words, as the target of the skip link."""
+    text = "You have not started the test."
+    if record is not None:
+        latest, submitted = attempts(record)
+        if latest and submitted:
+            at = next((e.at for e in reversed(record.entries)
+                       if e.item == "test" and e.kind == "submit" and e.attempt == latest), None)
+            text = f"You submitted attempt {latest}" + (f" on {uk_datetime(at)}." if at else ".")
+        elif latest:
+            text = f"Attempt {latest} is in progress. Your answers are saved as you go."
+    return f'<p class="odp odp-test-status" id="{TEST_ANCHOR}" tabindex="-1">{escape(text)}</p>'
 
 
 class UnitSession:
@@ -171,12 +230,16 @@ class UnitSession:
         if self.grading:
             return
         if element.questions:
-            display(HTML('<h3 class="odp">Check your understanding</h3>'))
+            display(HTML(f'<h3 class="odp" id="odp-practice-{escape(element.id)}" tabindex="-1">Check your understanding</h3>'))
         for n, q in enumerate(element.questions, 1):
             display(self.question(q.id, number=f"Question {n} of {len(element.questions)}"))
         for s in element.scenarios:
-            display(HTML(f'<h3 class="odp">Scenario: {escape(s.title)}</h3>'))
+            display(HTML(f'<h3 class="odp" id="odp-scenario-{escape(s.id)}" tabindex="-1">Scenario: {escape(s.title)}</h3>'))
             display(self.scenario(s.id))
+
+    def show_contents(self) -> None:
+        """The contents list and the links home, at the top of the unit's page."""
+        display(HTML(contents_html(self.unit, home_url())))
 
     def test(self) -> TestSession:
         """The unit's summative test, from the released key-free items beside the notebook."""
@@ -186,6 +249,7 @@ class UnitSession:
     def show_test(self) -> None:
         if self.grading:
             return
+        display(HTML(attempt_status_html(self.record)))
         if not (self.folder / ITEMS_FILE).exists():
             # The source folder has no test: the release step writes the key-free items.
             display(HTML('<p class="odp">The test appears here when your assessor releases this unit to you.</p>'))
@@ -204,6 +268,11 @@ class UnitSession:
         if self.grading:
             return  # the grader copies the saved answer into the answer cell below
         task = self._task(task_id)
+        tasks = self.unit.assignment.tasks if self.unit.assignment else []
+        if tasks and tasks[0].id == task_id:  # the contents list's link to the assignment
+            display(HTML(f'<p class="odp odp-test-status" id="{TEST_ANCHOR}" tabindex="-1">'
+                         f'Your assignment has {len(tasks)} task{"s" if len(tasks) != 1 else ""}. '
+                         'Your answers are saved as you type.</p>'))
         display(HTML(criteria_html(task, self.unit.assignment.pass_rule == "all_criteria_met")))
         display(self.task(task_id))
 

@@ -125,6 +125,7 @@ def unit_notebook(unit: Unit, bank: ItemBank | None = None) -> nbformat.Notebook
                    f"{outcomes}\n\nYour answers are saved as you go. You can stop at any time and carry on later."),
                 "introduction"),
         _locked(code("from course.notebook import open_unit\nunit = open_unit()"), "open-unit"),
+        _locked(code("unit.show_contents()"), "contents"),  # links home, to each part and to the test
     ]
     cells += [_locked(code(f'unit.show_element("{e.id}")'), f"element-{e.id}") for e in unit.elements]
     in_tasks = {c.text for t in (unit.assignment.tasks if unit.assignment else []) for c in t.analysis
@@ -156,7 +157,8 @@ def unit_notebook(unit: Unit, bank: ItemBank | None = None) -> nbformat.Notebook
             cell.id = cell.metadata["nbgrader"]["grade_id"]
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["title"] = f"{unit.code} {unit.title}"
+    # The page title (the template adds " – ODP course"): where the learner is, before the site.
+    nb.metadata["title"] = f"Unit {unit.code}: {unit.title}"
     return nb
 
 

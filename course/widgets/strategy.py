@@ -15,7 +15,7 @@ In a notebook::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from IPython.display import display
 
@@ -23,6 +23,7 @@ from course.content.model import Activity
 from course.record import ResponseRecord
 from course.widgets.analysis_tables import REPORT_METADATA, analysis_html
 from course.widgets.base import CourseWidget
+from course.widgets.guard import LongText, Request, ShortId, ShortText
 from course.widgets.frameworks import (
     FRAMEWORKS, PESTLE, SWOT, Framework, StrategyInputError, approach, boxes_response,
     check_entry, check_stakeholder, read_boxes, read_stakeholders, stakeholder_config,
@@ -101,8 +102,27 @@ class AnalysisWidget(CourseWidget):
         self._raise_if_refused()
 
 
+class Remove(Request):
+    id: ShortId
+
+
+class AddBoxEntry(Request):
+    box: ShortId
+    text: LongText | None = None
+    impact: ShortId | None = None
+
+
+class AddStakeholder(Request):
+    name: ShortText | None = None
+    power: ShortId | None = None
+    interest: ShortId | None = None
+    notes: LongText = ""
+
+
 class BoxesWidget(AnalysisWidget):
     """A PESTLE or SWOT analysis: boxes of entries. The response maps each box to its entries."""
+
+    actions: ClassVar = {"add": AddBoxEntry, "remove": Remove}
 
     def __init__(self, record: ResponseRecord, item_id: str, label: str, framework: Framework, *,
                  prompt: str = "", attempt: int = 1) -> None:
@@ -176,6 +196,8 @@ class SwotWidget(BoxesWidget):
 class StakeholderMapWidget(AnalysisWidget):
     """Stakeholders placed on Mendelow's power-interest grid. The response is the list of
     stakeholders; the engagement approach follows from power and interest, so it is not stored."""
+
+    actions: ClassVar = {"add": AddStakeholder, "remove": Remove}
 
     def __init__(self, record: ResponseRecord, item_id: str, label: str = "Stakeholder map", *,
                  prompt: str = "", attempt: int = 1) -> None:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from course.exceptions import RecordError
 from course.record import ResponseRecord
 from course.scoring import answer_text
 from course.widgets.base import CourseWidget
+from course.widgets.guard import NoFields
 from course.widgets.question import QuestionWidget
 
 
 class CheckAnswersWidget(CourseWidget):
     _heading = "Test submitted"
+    actions: ClassVar = {"review": NoFields, "submit": NoFields}
 
     def __init__(self, record: ResponseRecord, item_id: str, questions: list[QuestionWidget], *,
                  attempt: int = 1, seed: int = 0, label: str = "Check your answers") -> None:

@@ -3,7 +3,7 @@ correctness shown; 'check your answers' before submitting; resits get a new pape
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import ipywidgets as W
 
@@ -12,6 +12,7 @@ from course.exam import Paper, draw, seed_for
 from course.exceptions import RecordError
 from course.record import ResponseRecord
 from course.widgets.base import CourseWidget
+from course.widgets.guard import NoFields
 from course.widgets.question import QuestionWidget
 from course.widgets.summary import CheckAnswersWidget
 
@@ -28,6 +29,8 @@ def attempts(record: ResponseRecord) -> tuple[int, bool]:
 
 
 class StartTestWidget(CourseWidget):
+    actions: ClassVar = {"start": NoFields}
+
     def __init__(self, record: ResponseRecord, label: str, on_start) -> None:
         self._on_start = on_start
         super().__init__(record, "test-start", kind="start", label=label, mode="summative")

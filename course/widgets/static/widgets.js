@@ -36,14 +36,41 @@ function showErrors(slot, errors) {
   box.focus();
 }
 
-function feedbackView(slot, fb) {
+// Focus follows the learner's action, so it never drops to <body> when the kernel redraws:
+// `target` is focused once it is in the page (a new view may not be attached yet).
+function focusWhenReady(target, tries = 60) {
+  if (!target) return;
+  if (target.isConnected) { target.focus({ preventScroll: false }); return; }
+  if (tries > 0) requestAnimationFrame(() => focusWhenReady(target, tries - 1));
+}
+
+// The contents list's in-page links: move focus to the target as well as scrolling to it,
+// so the next Tab continues from there. Installed once per page, whichever widget loads first.
+function installContentsLinks() {
+  if (document.documentElement.dataset.odpContents) return;
+  document.documentElement.dataset.odpContents = "1";
+  document.addEventListener("click", (ev) => {
+    const link = ev.target.closest ? ev.target.closest('a[href^="#odp-"]') : null;
+    if (!link) return;
+    const target = document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) return;
+    ev.preventDefault();
+    if (!target.matches("a, button, input, textarea, select, [tabindex]")) target.setAttribute("tabindex", "-1");
+    target.scrollIntoView({ block: "start" });
+    target.focus({ preventScroll: true });
+  }, true);
+}
+
+function feedbackView(slot, fb, moveFocus = false) {
   slot.replaceChildren();
   if (!fb || !fb.status) return;
   const icon = { correct: "\u2714", incorrect: "\u2716", info: "\u2139", saved: "\u2714" }[fb.status] || "";
-  slot.append(h("div", { class: `odp-feedback odp-feedback--${fb.status}` },
+  const box = h("div", { class: `odp-feedback odp-feedback--${fb.status}`, tabindex: "-1" },
     h("p", { class: "odp-feedback__title" },
       h("span", { "aria-hidden": "true", text: icon + " " }), fb.title || ""),
-    fb.message ? h("p", { text: fb.message }) : null));
+    fb.message ? h("p", { text: fb.message }) : null);
+  slot.append(box);
+  if (moveFocus) focusWhenReady(box);
 }
 
 function liveRegion() {
@@ -63,6 +90,28 @@ function caption(model) {
   return n ? h("span", { class: "odp-caption", text: n }) : null;
 }
 
+// The learner pressed "Start the test": the start button goes, and the paper's first question
+// takes focus when it renders (another widget, so the flag lives on the page).
+const PAPER_FLAG = "odpFocusPaper";
+function firstOfPaper(model) {
+  return model.get("mode") === "summative" && /^Question 1 of /.test(model.get("number") || "");
+}
+function takePaperFocus(model, target, live) {
+  if (!firstOfPaper(model) || !document.documentElement.dataset[PAPER_FLAG]) return;
+  delete document.documentElement.dataset[PAPER_FLAG];
+  focusWhenReady(target);
+  setTimeout(() => { live.textContent = `The test has started. ${model.get("number")}.`; }, 300);
+}
+
+// Feedback arrives from the kernel after a check or a hint: focus moves to it then, not when
+// the page first draws restored feedback.
+function feedbackFollowsAction(model, live) {
+  const state = { asked: false };
+  model.on("change:feedback", () => { feedbackView(live, model.get("feedback"), state.asked); state.asked = false; });
+  feedbackView(live, model.get("feedback"));
+  return (msg) => { state.asked = true; model.send(msg); };
+}
+
 // ---------------------------------------------------------------------------------- choice
 function renderChoice(model, el) {
   const multiple = model.get("kind") === "multiple";
@@ -72,7 +121,7 @@ function renderChoice(model, el) {
   const errorSlot = h("div");
   const live = liveRegion();
   const inputs = [];
-  const legend = h("legend", { class: "odp-legend" }, caption(model), h("span", { text: model.get("label") }));
+  const legend = h("legend", { class: "odp-legend", tabindex: "-1" }, caption(model), h("span", { text: model.get("label") }));
   const group = h("div", { class: multiple ? "odp-checkboxes" : "odp-radios" });
   model.get("options").forEach((opt, i) => {
     const id = `${name}-${i}`;
@@ -95,9 +144,9 @@ function renderChoice(model, el) {
     model.set("response", chosen());
     model.save_changes();
   }));
-  const formative = model.get("mode") === "formative";
+  const ask = feedbackFollowsAction(model, live);
   const buttons = [];
-  if (formative) {
+  if (model.get("mode") === "formative") {
     buttons.push(button("Check answer", { onclick: () => {
       const r = chosen();
       if (!r.length) {
@@ -105,17 +154,15 @@ function renderChoice(model, el) {
         return;
       }
       showErrors(errorSlot, []);
-      model.send({ action: "check", response: r });
+      ask({ action: "check", response: r });
     } }));
     if (model.get("has_hint")) {
       buttons.push(button("Show a hint", { class: "odp-button odp-button--secondary",
-        onclick: () => model.send({ action: "hint" }) }));
+        onclick: () => ask({ action: "hint" }) }));
     }
   }
-  const draw = () => feedbackView(live, model.get("feedback"));
-  draw();
-  model.on("change:feedback", draw);
   el.append(h("div", { class: "odp-question", id: `odp-q-${itemId}` }, errorSlot, fieldset, actions(...buttons), live));
+  takePaperFocus(model, legend, live);
 }
 
 // ---------------------------------------------------------------------------- short answer
@@ -130,24 +177,24 @@ function renderShort(model, el) {
   input.value = model.get("response") ?? "";
   model.on("change:response", () => { input.value = model.get("response") ?? ""; });
   input.addEventListener("change", () => { model.set("response", input.value); model.save_changes(); });
+  const ask = feedbackFollowsAction(model, live);
   const buttons = [];
   if (model.get("mode") === "formative") {
     buttons.push(button("Check answer", { onclick: () => {
       if (!input.value.trim()) { showErrors(errorSlot, [[id, "Enter an answer"]]); return; }
       showErrors(errorSlot, []);
       model.set("response", input.value); model.save_changes();
-      model.send({ action: "check", response: input.value });
+      ask({ action: "check", response: input.value });
     } }));
-    if (model.get("has_hint")) buttons.push(button("Show a hint", { class: "odp-button odp-button--secondary", onclick: () => model.send({ action: "hint" }) }));
+    if (model.get("has_hint")) buttons.push(button("Show a hint", { class: "odp-button odp-button--secondary", onclick: () => ask({ action: "hint" }) }));
   }
-  model.on("change:feedback", () => feedbackView(live, model.get("feedback")));
-  feedbackView(live, model.get("feedback"));
   el.append(h("div", { class: "odp-question", id: `odp-q-${model.get("item_id")}` }, errorSlot,
     h("div", { class: "odp-form-group" },
       h("label", { for: id, class: "odp-label odp-label--heading" }, caption(model), h("span", { text: model.get("label") })),
       h("div", { class: "odp-hint", id: hintId, text: numeric ? "Enter a number." : "Enter your answer." }),
       input),
     actions(...buttons), live));
+  takePaperFocus(model, input, live);
 }
 
 // ----------------------------------------------------------------- written answer / reflection
@@ -234,9 +281,16 @@ function parseDate(text) {
   return dt.toISOString().slice(0, 10);
 }
 
+const ukDateInput = (iso) => (/^\d{4}-\d{2}-\d{2}$/.test(iso || "") ? iso.split("-").reverse().join("/") : iso || "");
+const CPD_PARTS = [["plan", "Plan"], ["do", "Do"], ["review", "Review"]];
+
+// Entries are added and edited through the kernel ("add" and "edit"), which keeps every
+// version in the record; the form is cleared only when the kernel confirms the save.
 function renderCpd(model, el) {
   const errorSlot = h("div");
   const live = liveRegion();
+  const state = { request: 0, editing: null };
+  const send = (msg) => { state.request += 1; model.send({ ...msg, request: state.request }); };
   const fields = {};
   const field = (key, label, hint, tag = "textarea") => {
     const id = uid(key);
@@ -249,18 +303,72 @@ function renderCpd(model, el) {
     return h("div", { class: "odp-form-group" }, h("label", { for: id, class: "odp-label", text: label }),
       h("div", { class: "odp-hint", id: hid, text: hint }), fields[key]);
   };
+  const itemId = model.get("item_id");
+  const headingId = (entryId) => `odp-cpd-${itemId}-${entryId}`;
+  const shown = (entryId) => ((model.get("view") || {}).entries || {})[entryId] || {};
+  const versionList = (v) => h("dl", { class: "odp-summary-list" },
+    CPD_PARTS.map(([k, label]) => [h("dt", { text: label }), h("dd", { text: v[k] || "Not written yet" })]));
   const list = h("ol", { class: "odp-cpd-list" });
+  const legend = h("legend", { class: "odp-legend", tabindex: "-1", text: "Add a plan\u2013do\u2013review entry" });
+  const save = button("Add entry");
+  const cancel = button("Cancel", { class: "odp-button odp-button--secondary", hidden: true });
+  const clearForm = () => {
+    Object.values(fields).forEach((f) => { f.value = ""; });
+    state.editing = null;
+    legend.textContent = "Add a plan\u2013do\u2013review entry";
+    save.textContent = "Add entry";
+    cancel.hidden = true;
+  };
+  const startEdit = (entry) => {
+    const v = shown(entry.id).current || entry;
+    state.editing = entry.id;
+    fields.date.value = ukDateInput(entry.date);
+    for (const [k] of CPD_PARTS) fields[k].value = entry[k] || "";
+    legend.textContent = `Edit your entry of ${v.date_text || entry.date}`;
+    save.textContent = "Save changes";
+    cancel.hidden = false;
+    showErrors(errorSlot, []);
+    focusWhenReady(legend);
+    live.textContent = `Editing your entry of ${v.date_text || entry.date}. Your earlier version will be kept.`;
+  };
   const drawList = () => {
     const entries = model.get("response") || [];
-    list.replaceChildren(...entries.map((e) => h("li", { class: "odp-cpd-entry" },
-      h("h4", { text: `Entry of ${e.date}` }),
-      h("dl", { class: "odp-summary-list" },
-        ["plan", "do", "review"].map((k) => [h("dt", { text: k[0].toUpperCase() + k.slice(1) }), h("dd", { text: e[k] || "Not written yet" })])))));
+    if (!entries.length) { list.replaceChildren(h("li", { class: "odp-entry--none", text: "You have no entries yet." })); return; }
+    list.replaceChildren(...entries.map((e) => {
+      const s = shown(e.id);
+      const cur = s.current || {};
+      const earlier = s.earlier || [];
+      const dateText = cur.date_text || e.date;
+      return h("li", { class: "odp-cpd-entry" },
+        h("h4", { id: headingId(e.id), tabindex: "-1", text: `Entry of ${dateText}` }),
+        versionList(e),
+        h("p", { class: "odp-hint", text: cur.saved_text ? `Version ${e.version || 1}, saved ${cur.saved_text}` : "" }),
+        actions(h("button", { type: "button", class: "odp-button odp-button--secondary", onclick: () => startEdit(e) },
+          "Edit this entry", h("span", { class: "odp-visually-hidden", text: ` of ${dateText}` }))),
+        earlier.length ? h("details", { class: "odp-cpd-earlier" },
+          h("summary", { text: `Earlier versions of this entry (${earlier.length})` }),
+          h("ol", { reversed: true }, earlier.map((v) => h("li", {},
+            h("p", { class: "odp-hint", text: `Version ${v.version}, saved ${v.saved_text}. Dated ${v.date_text}.` }),
+            versionList(v))))) : null);
+    }));
   };
   drawList();
   model.on("change:response", drawList);
-  model.on("change:status", () => { live.textContent = model.get("status"); });
-  const add = button("Add entry", { onclick: () => {
+  model.on("change:view", () => {
+    drawList();
+    const v = model.get("view") || {};
+    if (v.request !== state.request) return; // not the answer to this form's last save
+    if (v.errors && v.errors.length) {
+      showErrors(errorSlot, v.errors.map(([f, msg]) => [(fields[f] || fields.plan).id, msg]));
+      return;
+    }
+    showErrors(errorSlot, []);
+    clearForm();
+    focusWhenReady(document.getElementById(headingId(v.done)));
+    live.textContent = v.announce || "";
+  });
+  model.on("change:status", () => { if (!live.textContent) live.textContent = model.get("status"); });
+  save.addEventListener("click", () => {
     const errs = [];
     const date = parseDate(fields.date.value);
     if (!fields.date.value.trim()) errs.push([fields.date.id, "Enter the date of this entry"]);
@@ -268,21 +376,26 @@ function renderCpd(model, el) {
     if (!fields.plan.value.trim()) errs.push([fields.plan.id, "Enter what you plan to learn"]);
     showErrors(errorSlot, errs);
     if (errs.length) return;
+    live.textContent = "";
     const entry = { date, plan: fields.plan.value.trim(), do: fields.do.value.trim(), review: fields.review.value.trim() };
-    model.set("response", [...(model.get("response") || []), entry]);
-    model.save_changes();
-    Object.values(fields).forEach((f) => { f.value = ""; });
-  } });
-  el.append(h("div", { class: "odp-question", id: `odp-q-${model.get("item_id")}` },
+    send(state.editing ? { action: "edit", id: state.editing, ...entry } : { action: "add", ...entry });
+  });
+  cancel.addEventListener("click", () => {
+    const editing = state.editing;
+    clearForm();
+    showErrors(errorSlot, []);
+    focusWhenReady(document.getElementById(headingId(editing)) || legend);
+  });
+  el.append(h("div", { class: "odp-question", id: `odp-q-${itemId}` },
     h("h3", { class: "odp-heading", text: model.get("label") }),
     h("p", { class: "odp-hint", text: model.get("config").prompt || "" }),
     errorSlot,
-    h("fieldset", { class: "odp-fieldset" }, h("legend", { class: "odp-legend", text: "Add a plan\u2013do\u2013review entry" }),
+    h("fieldset", { class: "odp-fieldset" }, legend,
       field("date", "Date", "For example, 23/11/2026", "date"),
       field("plan", "Plan", "What do you want to learn, and why?", "textarea"),
       field("do", "Do", "What did you do to learn it?"),
-      field("review", "Review", "What changed in your work? What next?"),
-      actions(add)),
+      field("review", "Review", "What changed in your work? What next? You can come back and write this later."),
+      actions(save, cancel)),
     h("h4", { text: "Your entries" }), list, live));
 }
 
@@ -290,24 +403,29 @@ function renderCpd(model, el) {
 const QUALITY = { best: "Best choice", acceptable: "Acceptable choice", poor: "Poor choice" };
 
 function renderScenario(model, el) {
-  const root = h("div", { class: "odp-question odp-scenario", id: `odp-q-${model.get("item_id")}` });
-  const live = liveRegion();
+  const body = h("div");
+  const live = liveRegion(); // stays in the page across redraws, so announcements are heard
+  const root = h("div", { class: "odp-question odp-scenario", id: `odp-q-${model.get("item_id")}` }, body, live);
   const errorSlot = h("div");
   const draw = (moveFocus) => {
     const v = model.get("view") || {};
-    const body = [];
+    const parts = [];
     if (v.history?.length) {
-      body.push(h("h4", { text: "What has happened so far" }),
+      parts.push(h("h4", { text: "What has happened so far" }),
         h("ol", { class: "odp-history" }, v.history.map((x) => h("li", {},
           h("p", { text: x.situation }), h("p", {}, h("strong", { text: "You chose: " }), x.choice),
           h("p", {}, h("strong", { text: "What happened: " }), x.consequence)))));
     }
     let focusTarget = null;
     if (v.outcome) {
+      const o = v.outcome;
       focusTarget = h("h4", { tabindex: "-1", text: "Outcome" });
-      body.push(h("div", { class: "odp-panel" }, focusTarget, h("p", { text: v.outcome.text }),
+      parts.push(h("div", { class: "odp-panel odp-outcome" }, focusTarget,
+        o.verdict ? h("p", { class: "odp-outcome__verdict" }, h("strong", { text: o.verdict })) : null,
+        h("p", { text: o.text }),
+        o.notes?.length ? [h("h5", { text: "What to think about" }), h("ul", {}, o.notes.map((n) => h("li", { text: n })))] : null,
         h("h5", { text: "Your decisions" }),
-        h("ol", {}, v.outcome.decisions.map((d) => h("li", {}, `${d.choice} \u2014 `, h("strong", { text: QUALITY[d.quality] || d.quality })))),
+        h("ol", {}, o.decisions.map((d) => h("li", {}, `${d.choice} \u2014 `, h("strong", { text: QUALITY[d.quality] || d.quality })))),
         actions(button("Start the scenario again", { onclick: () => model.send({ action: "restart" }) }))));
     } else if (v.step) {
       const name = uid("step");
@@ -317,7 +435,7 @@ function renderScenario(model, el) {
       });
       const legend = h("legend", { class: "odp-legend", tabindex: "-1" }, h("span", { text: v.step.situation }));
       focusTarget = legend;
-      body.push(h("fieldset", { class: "odp-fieldset" }, legend,
+      parts.push(h("fieldset", { class: "odp-fieldset" }, legend,
         h("div", { class: "odp-hint", text: "What do you do? Select one." }),
         h("div", { class: "odp-radios" }, radios.map(([, r]) => r))),
         actions(button("Continue", { onclick: () => {
@@ -327,10 +445,10 @@ function renderScenario(model, el) {
           model.send({ action: "choose", index: Number(pick[0].value) });
         } })));
     }
-    root.replaceChildren(h("h3", { class: "odp-heading", text: model.get("label") }),
-      h("p", { class: "odp-hint", text: `Setting: ${model.get("config").setting}` }), errorSlot, ...body, live);
-    live.textContent = v.announce || "";
-    if (moveFocus && focusTarget) focusTarget.focus();
+    body.replaceChildren(h("h3", { class: "odp-heading", text: model.get("label") }),
+      h("p", { class: "odp-hint", text: `Setting: ${model.get("config").setting}` }), errorSlot, ...parts);
+    if (moveFocus && focusTarget) focusWhenReady(focusTarget);
+    if (moveFocus) setTimeout(() => { live.textContent = v.announce || ""; }, 100);
   };
   draw(false);
   model.on("change:view", () => draw(true));
@@ -339,24 +457,36 @@ function renderScenario(model, el) {
 
 // ------------------------------------------------------------------- check your answers
 function renderSummary(model, el) {
-  const root = h("div", { class: "odp-question odp-check-answers", id: `odp-q-${model.get("item_id")}` });
-  const draw = () => {
+  const body = h("div");
+  const live = liveRegion();
+  const root = h("div", { class: "odp-question odp-check-answers", id: `odp-q-${model.get("item_id")}` }, body, live);
+  const draw = (moveFocus) => {
     const v = model.get("view") || {};
-    const parts = [h("h3", { class: "odp-heading", text: model.get("label") })];
+    const heading = h("h3", { class: "odp-heading", tabindex: "-1", text: model.get("label") });
+    const parts = [heading];
+    let focusTarget = heading;
+    let said = "";
     if (v.submitted) {
       const panel = h("div", { class: "odp-panel odp-panel--confirmation", tabindex: "-1" },
         h("h4", { text: v.heading || "Test submitted" }), h("p", { text: v.submitted }));
       parts.push(panel);
-      root.replaceChildren(...parts);
-      panel.focus();
-      return;
-    }
-    if (v.error) parts.push(h("p", { class: "odp-error-message", role: "alert", text: v.error }));
-    if (v.rows) {
-      if (v.unanswered?.length) {
-        parts.push(h("div", { class: "odp-warning", role: "alert" },
-          h("p", { text: `You have not answered ${v.unanswered.length} question${v.unanswered.length > 1 ? "s" : ""}:` }),
-          h("ul", {}, v.unanswered.map((r) => h("li", {}, h("a", { href: `#odp-q-${r.item}`, text: r.number }))))));
+      focusTarget = panel;
+      said = `${v.heading || "Test submitted"}.`;
+    } else if (v.rows) {
+      if (v.error) {
+        const problem = h("p", { class: "odp-error-message", role: "alert", tabindex: "-1", text: v.error });
+        parts.push(problem);
+        focusTarget = problem;
+      }
+      const missing = v.unanswered?.length || 0;
+      said = missing ? `You have not answered ${missing} question${missing > 1 ? "s" : ""}.`
+        : `You have answered all ${v.rows.length} question${v.rows.length > 1 ? "s" : ""}. Check them, then submit.`;
+      if (missing) {
+        const warning = h("div", { class: "odp-warning", tabindex: "-1" },
+          h("p", { text: `You have not answered ${missing} question${missing > 1 ? "s" : ""}:` }),
+          h("ul", {}, v.unanswered.map((r) => h("li", {}, h("a", { href: `#odp-q-${r.item}`, text: r.number })))));
+        parts.push(warning);
+        focusTarget = warning;
       }
       parts.push(h("dl", { class: "odp-summary-list" }, v.rows.map((r) => h("div", { class: "odp-summary-list__row" },
         h("dt", { text: `${r.number}: ${r.prompt}` }),
@@ -367,11 +497,18 @@ function renderSummary(model, el) {
     } else {
       parts.push(h("p", { text: "When you have answered the questions, check your answers before you submit." }));
     }
-    parts.push(actions(button("Check your answers", { class: "odp-button odp-button--secondary", onclick: () => model.send({ action: "review" }) })));
-    root.replaceChildren(...parts);
+    if (!v.submitted) {
+      parts.push(actions(button("Check your answers", { class: "odp-button odp-button--secondary", onclick: () => model.send({ action: "review" }) })));
+    }
+    body.replaceChildren(...parts);
+    // Only after the learner's own action: a restored page keeps focus where the browser put it.
+    if (moveFocus) {
+      focusWhenReady(focusTarget);
+      setTimeout(() => { live.textContent = said; }, 100);
+    }
   };
-  draw();
-  model.on("change:view", draw);
+  draw(false);
+  model.on("change:view", () => draw(true));
   el.append(root);
 }
 
@@ -380,7 +517,10 @@ function renderStart(model, el) {
   el.append(h("div", { class: "odp-question", id: `odp-q-${model.get("item_id")}` },
     h("h3", { class: "odp-heading", text: model.get("label") }),
     h("p", { text: (model.get("view") || {}).intro || "" }),
-    actions(button("Start the test", { onclick: () => model.send({ action: "start" }) }))));
+    actions(button("Start the test", { onclick: () => {
+      document.documentElement.dataset[PAPER_FLAG] = "1";
+      model.send({ action: "start" });
+    } }))));
 }
 
 // ---------------------------------------------------------- strategic analysis (Level 7)
@@ -579,6 +719,7 @@ const RENDERERS = {
 
 export default {
   render({ model, el }) {
+    installContentsLinks();
     el.classList.add("odp");
     (RENDERERS[model.get("kind")] || ((m, e) => e.append(h("p", { text: `Unknown widget ${m.get("kind")}` }))))(model, el);
   },
