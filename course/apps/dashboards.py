@@ -16,8 +16,8 @@ import pandas as pd
 import yaml
 from IPython.display import HTML, display
 
-from course.apps import sections
-from course.apps.charts import csv_text, download_link
+from course.pages import sections
+from course.pages.charts import csv_text, download_link
 from course.apps.store import learner_row, open_store, sync_served_learner
 from course.apps.viewers import Dashboard, dashboard_for, dashboards
 from course.config import CATALOGUE_FILE, Settings

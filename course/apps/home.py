@@ -13,6 +13,8 @@ from course.apps import pathway
 from course.apps.pathway import NextStep, UnitState
 from course.apps.store import graded_units, learner_row, open_store, sync_served_learner
 from course.apps.viewers import Dashboard, dashboards
+from course.pages.home import render_catalogue
+from course.pages.ukformat import uk_datetime
 from course.config import Settings
 from course.content import CourseContent, require_course
 from course.tracking.scope import Viewer
@@ -51,10 +53,10 @@ def render_pathway(p: Pathway) -> str:
                      f"{escape(p.step.unit.label)}</a>")
     parts.append("</p>")
     if p.resume is not None and p.resume.last_active is not None:
-        when = p.resume.last_active.strftime("%d %B %Y at %H:%M")
+        when = uk_datetime(p.resume.last_active)
         parts.append(f'<p class="odp-resume">Resume where you left off: '
                      f'<a href="{escape(p.resume.href)}">{escape(p.resume.label)}</a> '
-                     f"(last worked on {escape(when)} UTC).</p>")
+                     f"(last worked on {escape(when)}).</p>")
     if p.units:
         parts.append('<h3>Your units</h3><ul class="odp-units">')
         for u in p.units:
@@ -74,24 +76,6 @@ def render_dashboards(boards: Sequence[Dashboard]) -> str:
             f'<h2 id="odp-dash-title">Dashboards</h2><ul>{links}</ul></nav>')
 
 
-def render_catalogue(course: CourseContent) -> str:
-    parts = ['<h2 id="odp-catalogue-title">All courses by level</h2>']
-    quals = sorted(course.catalogue.qualifications, key=lambda q: (q.level, q.title))
-    for level in sorted({q.level for q in quals}):
-        parts.append(f"<h3>Level {level}</h3>")
-        for qual in (q for q in quals if q.level == level):
-            parts.append(f"<h4>{escape(qual.title)}</h4><ul>")
-            for entry in (e for e in course.entries if e.qualification.id == qual.id):
-                label = f"{escape(entry.ref.code)} {escape(entry.ref.title)}"
-                if entry.notebook:
-                    href = escape(pathway.unit_href(entry))
-                    parts.append(f'<li><a href="{href}">{label}</a></li>')
-                else:
-                    parts.append(f"<li>{label} <span>(planned)</span></li>")
-            parts.append("</ul>")
-    return "".join(parts)
-
-
 def render(course: CourseContent, my_pathway: Pathway | None = None,
            boards: Sequence[Dashboard] = ()) -> str:
     parts = ['<div class="odp-home">',
@@ -99,7 +83,7 @@ def render(course: CourseContent, my_pathway: Pathway | None = None,
     if my_pathway is not None:
         parts.append(render_pathway(my_pathway))
     parts.append(render_dashboards(boards))
-    parts.append(render_catalogue(course))
+    parts.append(render_catalogue(course, pathway.unit_href))
     parts.append("</div>")
     return "".join(parts)
 

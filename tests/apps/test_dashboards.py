@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from course.apps.charts import Bar, bar_chart, csv_text
+from course.pages.charts import Bar, bar_chart, csv_text
 from course.apps.dashboards import page
 from course.config import Settings
 from course.tracking.db import make_engine

@@ -13,13 +13,13 @@ from course.tracking.migrations import (
 )
 from course.tracking.models import Base
 
-TABLES = {"departments", "learners", "progress_events", "results"}
+TABLES = {"departments", "learners", "progress_events", "results", "line_managers", "cpd_entries"}
 
 
 def test_upgrade_on_an_empty_sqlite_file_creates_the_schema(tmp_path):
     url = f"sqlite:///{tmp_path / 'new' / 'odp.sqlite'}"  # the folder does not exist yet
     assert current_revision(url) is None
-    assert upgrade_to_head(url) == head_revision() == "0001"
+    assert upgrade_to_head(url) == head_revision() == "0002"
     engine = make_engine(url)
     try:
         found = inspect(engine)
@@ -28,14 +28,14 @@ def test_upgrade_on_an_empty_sqlite_file_creates_the_schema(tmp_path):
         assert "ix_progress_events_learner_id_kind" in indexes
         with engine.connect() as conn:
             assert conn.exec_driver_sql(f"SELECT version_num FROM {VERSION_TABLE}").all() == [
-                ("0001",)]
+                ("0002",)]
     finally:
         engine.dispose()
-    assert current_revision(url) == "0001"
+    assert current_revision(url) == "0002"
 
 
 def test_upgrade_twice_is_harmless_and_models_match_the_revisions(empty_store):
-    assert upgrade_to_head(empty_store) == "0001"
+    assert upgrade_to_head(empty_store) == "0002"
     engine = make_engine(empty_store)
     try:
         with engine.connect() as conn:

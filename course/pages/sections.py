@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from course.apps.charts import (
+from course.pages.charts import (
     PALETTE, Bar, bar_chart, csv_text, download_link, percent, plural, table,
 )
+from course.pages.ukformat import duration, uk_datetime, uk_short_date
 from course.tracking.metrics import (
     ALL, AtRisk, FirstTimePassRate, Funnel, StatusCounts, TimeToComplete,
 )
@@ -18,13 +19,16 @@ Label = Callable[[str, int | None], str]  # (qualification id, level) -> words
 AT_RISK_SHOWN = 50  # learners listed on the page; the CSV has them all
 
 
-def section(key: str, heading: str, body: str, csv_name: str, csv: str) -> str:
-    link = download_link(csv_name, csv, f"Download the figures for “{heading}” (CSV)")
+def section(key: str, heading: str, body: str, csv_name: str, csv: Callable[[], str] | None) -> str:
+    """A figure's section; ``csv`` (called only when given) makes its own CSV download link.
+    The course service's pages pass None: they offer one CSV for the whole page instead."""
+    link = ("" if csv is None else "<p>" + download_link(
+        csv_name, csv(), f"Download the figures for “{heading}” (CSV)") + "</p>")
     return (f'<section class="odp-section" aria-labelledby="odp-h-{key}">'
-            f'<h2 id="odp-h-{key}">{escape(heading)}</h2>{body}<p>{link}</p></section>')
+            f'<h2 id="odp-h-{key}">{escape(heading)}</h2>{body}{link}</section>')
 
 
-def funnel_section(f: Funnel, label: Label) -> str:
+def funnel_section(f: Funnel, label: Label, *, downloads: bool = True) -> str:
     t = f.total
     share = (lambda n: f" ({n / t.started:.0%})") if t.started else (lambda n: "")
     if t.started == 0:
@@ -46,10 +50,10 @@ def funnel_section(f: Funnel, label: Label) -> str:
                 ["Qualification", "Started", f"Active (last {f.weeks} weeks)", "Submitted",
                  "Passed a unit", "Completed"], rows)
     return section("funnel", "Commencement to completion", chart + tab, "funnel.csv",
-                   csv_text(f.to_frame()))
+                   (lambda: csv_text(f.to_frame())) if downloads else None)
 
 
-def status_section(s: StatusCounts, label: Label) -> str:
+def status_section(s: StatusCounts, label: Label, *, downloads: bool = True) -> str:
     t = s.total
     caption = (f"Of {plural(t.total, 'learner')}: {t.on_programme} on programme, "
                f"{t.completed} completed and {t.withdrawn} withdrawn.")
@@ -62,10 +66,10 @@ def status_section(s: StatusCounts, label: Label) -> str:
     tab = table("Learners by status, by qualification and level",
                 ["Qualification", "On programme", "Completed", "Withdrawn", "Total"], rows)
     return section("status", "On programme, completed and withdrawn", chart + tab,
-                   "status.csv", csv_text(s.to_frame()))
+                   "status.csv", (lambda: csv_text(s.to_frame())) if downloads else None)
 
 
-def pass_rate_section(p: FirstTimePassRate, label: Label) -> str:
+def pass_rate_section(p: FirstTimePassRate, label: Label, *, downloads: bool = True) -> str:
     t = p.total
     if not t.first_attempts:
         caption = "No first attempts have been graded yet."
@@ -88,30 +92,29 @@ def pass_rate_section(p: FirstTimePassRate, label: Label) -> str:
     tab = table("First-time pass rate by qualification and level",
                 ["Qualification", "First attempts graded", "Passed first time", "Rate"], rows)
     return section("pass", "First-time pass rate", chart + tab, "first-time-pass-rate.csv",
-                   csv_text(p.to_frame()))
+                   (lambda: csv_text(p.to_frame())) if downloads else None)
 
 
-def time_section(c: TimeToComplete, label: Label) -> str:
+def time_section(c: TimeToComplete, label: Label, *, downloads: bool = True) -> str:
     t = c.total
     if not t.completed:
         caption = "Nobody in view has completed yet, so there is no median time."
     else:
         caption = (f"Half of the {plural(t.completed, 'learner')} who completed took "
-                   f"{t.median_days:g} days or fewer (median; about "
-                   f"{t.median_days / 30.4:.0f} months).")
+                   f"{duration(t.median_days)} or less (the median).")
     bars = [Bar(label(r.qualification_id, r.level), r.median_days or 0,
-                f"{r.median_days:g} days ({r.completed} completed)" if r.completed
+                f"{duration(r.median_days)} ({r.completed} completed)" if r.completed
                 else "nobody completed yet") for r in c.rows]
     chart = bar_chart("odp-chart-time", bars, caption)
-    rows = [(label(r.qualification_id, r.level), r.completed, r.median_days)
-            for r in (*c.rows, t)]
-    tab = table("Median days to complete by qualification and level",
-                ["Qualification", "Completed", "Median days"], rows)
+    rows = [(label(r.qualification_id, r.level), r.completed,
+             duration(r.median_days, empty="nobody completed")) for r in (*c.rows, t)]
+    tab = table("Median time to complete by qualification and level",
+                ["Qualification", "Completed", "Median time"], rows)
     return section("time", "Median time to complete", chart + tab,
-                   "median-time-to-complete.csv", csv_text(c.to_frame()))
+                   "median-time-to-complete.csv", (lambda: csv_text(c.to_frame())) if downloads else None)
 
 
-def risk_section(r: AtRisk, label: Label) -> str:
+def risk_section(r: AtRisk, label: Label, *, downloads: bool = True) -> str:
     t = r.total
     if not t.on_programme:
         caption = "Nobody in view is on programme, so nobody is at risk."
@@ -132,26 +135,24 @@ def risk_section(r: AtRisk, label: Label) -> str:
     shown = r.learners[:AT_RISK_SHOWN]
     listing = table(
         f"Learners at risk, oldest start first ({len(shown)} of {len(r.learners)} shown)",
-        ["Name", "Learner id", "Qualification", "Started", "Planned end", "Last activity",
-         "Why"],
-        [(x.name, x.learner_id, label(x.qualification_id, x.level), x.start_date,
-          x.planned_end_date, x.last_activity.date() if x.last_activity else "never",
+        ["Name", "Qualification", "Started", "Planned end", "Last activity", "Why"],
+        [(x.name, label(x.qualification_id, x.level), uk_short_date(x.start_date),
+          uk_short_date(x.planned_end_date),
+          uk_short_date(x.last_activity.date()) if x.last_activity else "never",
           x.reasons) for x in shown])
     more = len(r.learners) - len(shown)
-    note = (f"<p>{more} more are in the CSV download below.</p>" if more > 0 else "")
-    frame = r.to_frame()
+    note = (f"<p>{more} more are in the CSV download.</p>" if more > 0 else "")
     return section("risk", "Learners at risk", chart + summary + listing + note,
-                   "learners-at-risk.csv", csv_text(frame))
+                   "learners-at-risk.csv", (lambda: csv_text(r.to_frame())) if downloads else None)
 
 
 def units_section(u: UnitProgress, unit_label: Callable[[str], str]) -> str:
-    rows = [(unit_label(r.unit_id), r.last_activity.strftime("%d %b %Y %H:%M")
-                     if r.last_activity else "–", r.answers, r.submissions,
-                     r.graded_attempts, r.state) for r in u.rows]
+    rows = [(unit_label(r.unit_id), uk_datetime(r.last_activity), r.answers, r.submissions,
+             r.graded_attempts, r.state) for r in u.rows]
     tab = table("Your units: what you have done in each",
-                ["Unit", "Last worked on (UTC)", "Answers", "Submitted", "Graded attempts",
+                ["Unit", "Last worked on (UK time)", "Answers", "Submitted", "Graded attempts",
                  "Where you are"], rows)
-    return section("units", "Your units", tab, "my-units.csv", csv_text(u.to_frame()))
+    return section("units", "Your units", tab, "my-units.csv", lambda: csv_text(u.to_frame()))
 
 
 def group_label(titles: dict[str, str]) -> Label:
