@@ -147,8 +147,8 @@ class Step:
 
 
 def next_step(units: list[UnitStatus], as_of: date) -> Step:
-    """The one thing to do next, first match wins: a resit that is open, a unit in progress
-    (the most recent), the first unit not started, a resit that opens later, waiting for a
+    """The one thing to do next, first match wins: a resit that is open, the test of a unit
+    whose practice is all done, a unit in progress (the most recent), the first unit not started, a resit that opens later, waiting for a
     result, or done."""
     if not units:
         return Step("There are no units listed for this qualification yet.")
@@ -159,6 +159,11 @@ def next_step(units: list[UnitStatus], as_of: date) -> Step:
         return Step(f"Resit the {u.test_word} for {u.label}: revise the topics listed, "
                     "then sit a new paper.", u)
     working = [u for u in units if u.state == IN_PROGRESS]
+    ready = [u for u in working if u.practice_total and u.practice_done >= u.practice_total]
+    if ready:
+        u = ready[0]
+        what = "Hand in your assignment" if u.assessment == "assignment" else "Sit the test"
+        return Step(f"{what} for {u.label}: you have done every practice question.", u)
     if working:
         u = max(working, key=lambda s: s.last_active or 0)
         return Step(f"Carry on with {u.label}.", u)

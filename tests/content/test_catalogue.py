@@ -50,9 +50,9 @@ def test_every_subcommand_has_help():
 
 
 def test_the_learner_facing_home_never_reads_the_item_banks(content_tree):
-    from course.apps.home import render
     from course.content import require_course
+    from course.pages.home import render_catalogue
 
     course = require_course(content_tree, with_banks=False)
     assert course.banks == {}
-    assert "Sample unit" in render(course)
+    assert "Sample unit" in render_catalogue(course, lambda entry: entry.unit.id)
