@@ -13,7 +13,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
-from urllib.parse import quote
 
 import pandas as pd
 
@@ -184,13 +183,6 @@ def csv_text(frame: pd.DataFrame) -> str:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = [_defuse(v) for v in safe[column]]
     return safe.to_csv(index=False)
-
-
-def download_link(filename: str, text: str, label: str) -> str:
-    """A link that downloads ``text`` as a CSV file, with nothing fetched from the server."""
-    href = "data:text/csv;charset=utf-8," + quote(text)
-    return (f'<a class="odp-download" href="{escape(href)}" download="{escape(filename)}">'
-            f"{escape(label)}</a>")
 
 
 def percent(value: float | None) -> str:

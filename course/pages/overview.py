@@ -57,10 +57,10 @@ def page(session: Session, course: CourseContent, viewer: Viewer, query: dict[st
         "Download every figure on this page (CSV)</a></p>",
         trends_section(months),
         breakdown_section(groups, by),
-        sections.funnel_section(figures["funnel"], label, downloads=False),
-        sections.pass_rate_section(figures["first_time_pass_rate"], label, downloads=False),
-        sections.time_section(figures["time_to_complete"], label, downloads=False),
-        sections.risk_section(figures["at_risk"], label, downloads=False),
+        sections.funnel_section(figures["funnel"], label),
+        sections.pass_rate_section(figures["first_time_pass_rate"], label),
+        sections.time_section(figures["time_to_complete"], label),
+        sections.risk_section(figures["at_risk"], label),
     ]
     return Page(200, title, document(title, "".join(body), home=links.home))
 

@@ -1,5 +1,5 @@
-"""One dashboard section per figure: a heading, a chart whose caption states the finding, the
-same figures as a table, and a CSV download of them. Pure functions of the figures."""
+"""One dashboard section per figure: a heading, a chart whose caption states the finding, and
+the same figures as a table. Pure functions of the figures."""
 
 from __future__ import annotations
 
@@ -7,28 +7,24 @@ from collections.abc import Callable
 from html import escape
 
 from course.pages.charts import (
-    PALETTE, Bar, bar_chart, csv_text, download_link, percent, plural, table,
+    PALETTE, Bar, bar_chart, percent, plural, table,
 )
-from course.pages.ukformat import duration, uk_datetime, uk_short_date
+from course.pages.ukformat import duration, uk_short_date
 from course.tracking.metrics import (
-    ALL, AtRisk, FirstTimePassRate, Funnel, StatusCounts, TimeToComplete,
+    ALL, AtRisk, FirstTimePassRate, Funnel, TimeToComplete,
 )
-from course.tracking.unit_progress import UnitProgress
 
 Label = Callable[[str, int | None], str]  # (qualification id, level) -> words
 AT_RISK_SHOWN = 50  # learners listed on the page; the CSV has them all
 
 
-def section(key: str, heading: str, body: str, csv_name: str, csv: Callable[[], str] | None) -> str:
-    """A figure's section; ``csv`` (called only when given) makes its own CSV download link.
-    The course service's pages pass None: they offer one CSV for the whole page instead."""
-    link = ("" if csv is None else "<p>" + download_link(
-        csv_name, csv(), f"Download the figures for “{heading}” (CSV)") + "</p>")
+def section(key: str, heading: str, body: str) -> str:
+    """A figure's section (the page offers one CSV with every figure)."""
     return (f'<section class="odp-section" aria-labelledby="odp-h-{key}">'
-            f'<h2 id="odp-h-{key}">{escape(heading)}</h2>{body}{link}</section>')
+            f'<h2 id="odp-h-{key}">{escape(heading)}</h2>{body}</section>')
 
 
-def funnel_section(f: Funnel, label: Label, *, downloads: bool = True) -> str:
+def funnel_section(f: Funnel, label: Label) -> str:
     t = f.total
     share = (lambda n: f" ({n / t.started:.0%})") if t.started else (lambda n: "")
     if t.started == 0:
@@ -49,27 +45,10 @@ def funnel_section(f: Funnel, label: Label, *, downloads: bool = True) -> str:
     tab = table("Commencement to completion by qualification and level",
                 ["Qualification", "Started", f"Active (last {f.weeks} weeks)", "Submitted",
                  "Passed a unit", "Completed"], rows)
-    return section("funnel", "Commencement to completion", chart + tab, "funnel.csv",
-                   (lambda: csv_text(f.to_frame())) if downloads else None)
+    return section("funnel", "Commencement to completion", chart + tab)
 
 
-def status_section(s: StatusCounts, label: Label, *, downloads: bool = True) -> str:
-    t = s.total
-    caption = (f"Of {plural(t.total, 'learner')}: {t.on_programme} on programme, "
-               f"{t.completed} completed and {t.withdrawn} withdrawn.")
-    bars = [Bar("On programme", t.on_programme, str(t.on_programme)),
-            Bar("Completed", t.completed, str(t.completed)),
-            Bar("Withdrawn", t.withdrawn, str(t.withdrawn))]
-    chart = bar_chart("odp-chart-status", bars, caption, colours=PALETTE[:3])
-    rows = [(label(r.qualification_id, r.level), r.on_programme, r.completed, r.withdrawn,
-             r.total) for r in (*s.rows, t)]
-    tab = table("Learners by status, by qualification and level",
-                ["Qualification", "On programme", "Completed", "Withdrawn", "Total"], rows)
-    return section("status", "On programme, completed and withdrawn", chart + tab,
-                   "status.csv", (lambda: csv_text(s.to_frame())) if downloads else None)
-
-
-def pass_rate_section(p: FirstTimePassRate, label: Label, *, downloads: bool = True) -> str:
+def pass_rate_section(p: FirstTimePassRate, label: Label) -> str:
     t = p.total
     if not t.first_attempts:
         caption = "No first attempts have been graded yet."
@@ -91,11 +70,10 @@ def pass_rate_section(p: FirstTimePassRate, label: Label, *, downloads: bool = T
              percent(r.rate)) for r in (*p.rows, t)]
     tab = table("First-time pass rate by qualification and level",
                 ["Qualification", "First attempts graded", "Passed first time", "Rate"], rows)
-    return section("pass", "First-time pass rate", chart + tab, "first-time-pass-rate.csv",
-                   (lambda: csv_text(p.to_frame())) if downloads else None)
+    return section("pass", "First-time pass rate", chart + tab)
 
 
-def time_section(c: TimeToComplete, label: Label, *, downloads: bool = True) -> str:
+def time_section(c: TimeToComplete, label: Label) -> str:
     t = c.total
     if not t.completed:
         caption = "Nobody in view has completed yet, so there is no median time."
@@ -110,11 +88,10 @@ def time_section(c: TimeToComplete, label: Label, *, downloads: bool = True) -> 
              duration(r.median_days, empty="nobody completed")) for r in (*c.rows, t)]
     tab = table("Median time to complete by qualification and level",
                 ["Qualification", "Completed", "Median time"], rows)
-    return section("time", "Median time to complete", chart + tab,
-                   "median-time-to-complete.csv", (lambda: csv_text(c.to_frame())) if downloads else None)
+    return section("time", "Median time to complete", chart + tab)
 
 
-def risk_section(r: AtRisk, label: Label, *, downloads: bool = True) -> str:
+def risk_section(r: AtRisk, label: Label) -> str:
     t = r.total
     if not t.on_programme:
         caption = "Nobody in view is on programme, so nobody is at risk."
@@ -142,17 +119,7 @@ def risk_section(r: AtRisk, label: Label, *, downloads: bool = True) -> str:
           x.reasons) for x in shown])
     more = len(r.learners) - len(shown)
     note = (f"<p>{more} more are in the CSV download.</p>" if more > 0 else "")
-    return section("risk", "Learners at risk", chart + summary + listing + note,
-                   "learners-at-risk.csv", (lambda: csv_text(r.to_frame())) if downloads else None)
-
-
-def units_section(u: UnitProgress, unit_label: Callable[[str], str]) -> str:
-    rows = [(unit_label(r.unit_id), uk_datetime(r.last_activity), r.answers, r.submissions,
-             r.graded_attempts, r.state) for r in u.rows]
-    tab = table("Your units: what you have done in each",
-                ["Unit", "Last worked on (UK time)", "Answers", "Submitted", "Graded attempts",
-                 "Where you are"], rows)
-    return section("units", "Your units", tab, "my-units.csv", lambda: csv_text(u.to_frame()))
+    return section("risk", "Learners at risk", chart + summary + listing + note)
 
 
 def group_label(titles: dict[str, str]) -> Label:

@@ -167,9 +167,10 @@ def next_step(units: list[UnitStatus], as_of: date) -> Step:
     if working:
         u = max(working, key=lambda s: s.last_active or 0)
         return Step(f"Carry on with {u.label}.", u)
-    fresh = [u for u in units if u.state == NOT_STARTED and u.has_app]
-    if fresh:
-        return Step(f"Start {fresh[0].label}.", fresh[0])
+    fresh = [u for u in units if u.state == NOT_STARTED]
+    ready_to_start = [u for u in fresh if u.has_app]
+    if ready_to_start:
+        return Step(f"Start {ready_to_start[0].label}.", ready_to_start[0])
     later = [u for u in units if u.state == NOT_PASSED and u.attempts_left]
     if later:
         u = later[0]
@@ -180,9 +181,8 @@ def next_step(units: list[UnitStatus], as_of: date) -> Step:
     stuck = [u for u in units if u.state == NOT_PASSED]
     if stuck:
         return Step(f"Speak to your assessor about {stuck[0].label}.", stuck[0])
-    if any(u.state == NOT_STARTED for u in units):
-        return Step("Every unit with an app so far is done: the rest open when their apps "
-                    "are ready.")
+    if fresh:
+        return Step(f"Start {fresh[0].label} when its app is ready (it has none yet).", fresh[0])
     return Step("You have passed every unit. Well done.")
 
 

@@ -130,15 +130,18 @@ def team_table(rows: list[TeamRow], sort: str, order: str, links: PageLinks) -> 
     body = []
     for r in rows:
         risk = f"Yes: {r.at_risk}" if r.at_risk else "No"
+        units = f"{r.units_passed} of {r.units_total}" if r.units_total else "no units listed yet"
+        # data-label: on a narrow screen each row is a card with its headings (pages.css).
         body.append(
             f'<tr><th scope="row">{escape(r.name)}</th>'
-            f"<td>{escape(r.qualification)} (Level {r.level})</td>"
-            f"<td>{r.units_passed} of {r.units_total}</td>"
-            f"<td>{escape(uk_datetime(r.last_active, empty='never'))}</td>"
-            f"<td>{escape(r.next_step)}</td><td>{escape(risk)}</td></tr>")
+            f'<td data-label="Qualification">{escape(r.qualification)} (Level {r.level})</td>'
+            f'<td data-label="Units passed">{units}</td>'
+            f'<td data-label="Last active">{escape(uk_datetime(r.last_active, empty="never"))}</td>'
+            f'<td data-label="Next step">{escape(r.next_step)}</td>'
+            f'<td data-label="At risk">{escape(risk)}</td></tr>')
     if not rows:
         body.append(f'<tr><td colspan="{len(COLUMNS)}">Nobody reports to you yet.</td></tr>')
-    return scrollable('<table class="odp-table" id="odp-team">'
+    return scrollable('<table class="odp-table odp-cards" id="odp-team">'
                       "<caption>Your team, one person a row (select a column heading to sort)"
                       f"</caption><thead><tr>{''.join(head)}</tr></thead>"
                       f"<tbody>{''.join(body)}</tbody></table>", "Your team")

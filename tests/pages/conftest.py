@@ -18,6 +18,7 @@ import shutil
 from datetime import date, datetime
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from course.content import load_course
@@ -25,13 +26,25 @@ from course.tracking.db import make_engine
 from course.tracking.ingest import (
     record_cpd_log, record_event, record_line_manager, record_result,
 )
-from course.tracking.models import Learner
+from course.tracking.models import Learner, ProgressEvent, Result
 from tests.conftest import REPO
 from tests.tracking.conftest import AS_OF, cohort_url  # noqa: F401
 
 PRIYA = "P1"
 MISTAKE_1 = "Loyalty to your manager or minister is a Code value"
 MISTAKE_2 = "The Civil Service Code comes from human rights law"
+
+
+# The cohort's unit ids as the store names real units (tracking.activity.unit_key), so the
+# pages find them in the catalogue.
+UNIT_IDS = {"u201": "working-in-od", "u202": "l2-od-principles-202",
+            "u301": "l3-od-principles-301", "u302": "l3-od-principles-302"}
+
+
+def catalogue_units(session: Session) -> None:
+    for table in (ProgressEvent, Result):
+        for old, new in UNIT_IDS.items():
+            session.execute(update(table).where(table.unit_id == old).values(unit_id=new))
 
 
 def add_priya(session: Session) -> None:
@@ -87,6 +100,7 @@ def pages_url(cohort_url, tmp_path_factory) -> str:
     url = f"sqlite:///{path}"
     engine = make_engine(url)
     with Session(engine) as session, session.begin():
+        catalogue_units(session)
         add_priya(session)
     engine.dispose()
     return url
