@@ -36,7 +36,7 @@ def page(session: Session, course: CourseContent, viewer: Viewer, query: dict[st
     chosen = read_filters(session, course, viewer, query)
     by = "department" if name == "profession" and not chosen.department_id else "team"
     key = (str(session.get_bind().url), viewer, chosen, as_of, by)
-    (months, groups, figures), worked_out = cache.figures.get(
+    (months, groups, figures, teams), worked_out = cache.figures.get(
         key, lambda: compute(session, viewer, chosen, as_of, by))
     quals = {q.id: q.title for q in course.catalogue.qualifications} if course.catalogue else {}
     if csv:
@@ -51,7 +51,7 @@ def page(session: Session, course: CourseContent, viewer: Viewer, query: dict[st
         f"<p>{escape(_scope_words(session, viewer))} As at {uk_date(as_of)} (worked out at "
         f"{uk_time(datetime.fromtimestamp(worked_out, timezone.utc))}; refreshed every minute)."
         f"{' Filtered: ' + escape(describe(chosen, quals, session)) + '.' if chosen.any else ''}</p>",
-        filter_form(session, course, viewer, chosen, links, name),
+        filter_form(session, course, viewer, chosen, links, name, teams),
         headline(figures),
         f'<p><a class="odp-download" href="{escape(links.page(name + ".csv", **asked))}">'
         "Download every figure on this page (CSV)</a></p>",
@@ -76,7 +76,20 @@ def compute(session: Session, viewer: Viewer, chosen: Filters, as_of: date, by: 
         "time_to_complete": metrics.time_to_complete(session, viewer, as_of=as_of, where=where),
         "at_risk": metrics.at_risk(session, viewer, as_of=as_of, where=where),
     }
-    return months, groups, figures
+    team_dept = viewer.department_id if viewer.role is Role.DEPARTMENT else chosen.department_id
+    return months, groups, figures, team_options(session, viewer, team_dept)
+
+
+def team_options(session: Session, viewer: Viewer, department_id: str | None):
+    """The teams the viewer may filter by: those in one department (None: no team filter)."""
+    if not department_id:
+        return None
+    teams = session.execute(
+        select(Learner.line_manager_id, LineManager.name).distinct()
+        .outerjoin(LineManager, LineManager.id == Learner.line_manager_id)
+        .where(visible_learners(viewer), Learner.department_id == department_id,
+               Learner.line_manager_id.is_not(None))).all()
+    return sorted(((m, f"Team of {n or m}") for m, n in teams), key=lambda p: p[1])
 
 
 def _title(session: Session, viewer: Viewer) -> str:
@@ -123,7 +136,7 @@ def _manager_name(session: Session, manager_id: str) -> str:
 
 
 def filter_form(session: Session, course: CourseContent, viewer: Viewer, f: Filters,
-                links: PageLinks, name: str) -> str:
+                links: PageLinks, name: str, teams) -> str:
     def options(pairs, chosen):
         out = ['<option value="">All</option>']
         for value, text in pairs:
@@ -145,15 +158,8 @@ def filter_form(session: Session, course: CourseContent, viewer: Viewer, f: Filt
         depts = session.execute(select(Department.id, Department.name)
                                 .order_by(Department.name)).all()
         fields.append(select_field("department", "Department", depts, f.department_id))
-    team_dept = viewer.department_id if viewer.role is Role.DEPARTMENT else f.department_id
-    if team_dept:
-        teams = session.execute(
-            select(Learner.line_manager_id, LineManager.name).distinct()
-            .outerjoin(LineManager, LineManager.id == Learner.line_manager_id)
-            .where(visible_learners(viewer), Learner.department_id == team_dept,
-                   Learner.line_manager_id.is_not(None))).all()
-        pairs = sorted(((m, f"Team of {n or m}") for m, n in teams), key=lambda p: p[1])
-        fields.append(select_field("team", "Team", pairs, f.line_manager_id))
+    if teams is not None:
+        fields.append(select_field("team", "Team", teams, f.line_manager_id))
     fields.append(
         '<div><label for="odp-f-from">Started from</label>'
         f'<input type="date" id="odp-f-from" name="from" '
@@ -161,7 +167,7 @@ def filter_form(session: Session, course: CourseContent, viewer: Viewer, f: Filt
         '<div><label for="odp-f-to">Started to</label>'
         f'<input type="date" id="odp-f-to" name="to" '
         f'value="{f.started_to.isoformat() if f.started_to else ""}"></div>')
-    hint = ("" if team_dept else
+    hint = ("" if teams is not None else
             "<p>Choose a department and apply the filters to filter by team.</p>")
     return (f'<form class="odp-filters" method="get" action="{escape(links.page(name))}">'
             "<fieldset><legend>Filter the figures</legend>" + "".join(fields) + "</fieldset>"
