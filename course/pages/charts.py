@@ -159,7 +159,8 @@ def wrap(text: str, limit: int) -> list[str]:
 
 def table(caption: str, columns: Sequence[str], rows: Sequence[Sequence[object]], *,
           row_headers: bool = True) -> str:
-    """A data table with a caption, column headers and (by default) row headers."""
+    """A data table with a caption, column headers and (by default) row headers, in a box that
+    scrolls sideways on a narrow screen."""
     head = "".join(f'<th scope="col">{escape(c)}</th>' for c in columns)
     body = []
     for row in rows:
@@ -171,8 +172,9 @@ def table(caption: str, columns: Sequence[str], rows: Sequence[Sequence[object]]
         body.append(f"<tr>{''.join(cells)}</tr>")
     if not rows:
         body.append(f'<tr><td colspan="{len(columns)}">None.</td></tr>')
-    return (f'<table class="odp-table"><caption>{escape(caption)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+    return scrollable(f'<table class="odp-table"><caption>{escape(caption)}</caption>'
+                      f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>",
+                      caption)
 
 
 def csv_text(frame: pd.DataFrame) -> str:

@@ -115,7 +115,7 @@ def cpd_section(versions: list[CpdVersion], unit_titles: dict[str, str]) -> str:
     tab = table("Your CPD log", ["Date", "Unit", "Plan", "Do", "Review", "Last saved"], rows) \
         if rows else ""
     return ('<section aria-labelledby="odp-cpd-title"><h2 id="odp-cpd-title">My CPD log</h2>'
-            f'{intro}{scrollable(tab, "Your CPD log") if tab else ""}</section>')
+            f'{intro}{tab}</section>')
 
 
 def units_frame(units: list[UnitStatus], as_of: date) -> pd.DataFrame:

@@ -62,7 +62,7 @@ def served(tmp_path_factory):
 
 def open_page(browser, url: str):
     page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="en-GB")
-    page.goto(url)
+    page.goto(url, wait_until="commit")  # Voila streams the page as the kernel runs it
     page.wait_for_selector("main h1", timeout=90_000)
     return page
 
@@ -81,7 +81,7 @@ def test_learner_journey_home_unit_answer_back_my_progress(served):
     page = open_page(browser, base + "/voila/render/home.ipynb")
     assert "Your next step:" in page.inner_text(".odp-next")
     page.get_by_role("link", name="Go to Unit 900: Sample unit").click()
-    page.wait_for_url("**/sample-unit/sample-unit.ipynb")  # the same tab: Back works
+    page.wait_for_url("**/sample-unit/sample-unit.ipynb", wait_until="commit")  # same tab
     wait_for_widgets(page, WIDGETS_ON_PAGE)
     # The typed answer is restored as text in its box, and runs nothing.
     assert page.input_value("#odp-q-reflect textarea") == ANSWER
@@ -92,12 +92,12 @@ def test_learner_journey_home_unit_answer_back_my_progress(served):
     page.locator("#odp-q-values-q1 [aria-live=polite]").get_by_text("Correct.").wait_for()
     page.wait_for_timeout(500)
 
-    page.go_back()
+    page.go_back(wait_until="commit")
     page.wait_for_selector("main h1", timeout=90_000)
     assert "In progress: 1 of 5 practice questions done" in page.inner_text(".odp-pathway")
     assert "Unit 900: Sample unit" in page.inner_text(".odp-resume")
-    page.get_by_role("link", name="My progress").click()
-    page.wait_for_url("**/progress.ipynb")
+    page.get_by_role("link", name="My progress", exact=True).click()
+    page.wait_for_url("**/progress.ipynb", wait_until="commit")
     page.wait_for_selector("#odp-units-title", timeout=90_000)
     unit = page.locator("section.odp-unit", has_text="Unit 900: Sample unit").inner_text()
     assert "Status: In progress: 1 of 5 practice questions done." in unit
