@@ -132,6 +132,9 @@ def line_chart(chart_id: str, x_labels: Sequence[str], series: Sequence[Series],
         for r in runs:
             parts.append(f'<polyline points="{" ".join(r)}" fill="none" stroke="{s.colour}" '
                          f'stroke-width="3"{dash}></polyline>')
+            if len(r) == 1:  # a month on its own: a dot, or nothing would show
+                cx, cy = r[0].split(",")
+                parts.append(f'<circle cx="{cx}" cy="{cy}" r="4" fill="{s.colour}"></circle>')
     legend = []
     for s in series:
         dash = ' stroke-dasharray="8 4"' if s.dashed else ""

@@ -204,11 +204,12 @@ def trends_section(months: list[MonthRow]) -> str:
     labels = [uk_short_month(m.month) for m in months]
     recent = months[-13:-1] or months  # the last twelve full months
     per_month = sum(m.commenced for m in recent) / len(recent)
+    rate_words = f"{per_month:,.0f}" if per_month >= 10 else f"{per_month:.1f}"
     counts = line_chart(
         "odp-chart-trend-counts", labels,
         [Series("Commenced", [m.commenced for m in months], PALETTE[0]),
          Series("Completed", [m.completed for m in months], PALETTE[1], dashed=True)],
-        f"Learners commencing and completing each month: about {per_month:,.0f} started a "
+        f"Learners commencing and completing each month: about {rate_words} started a "
         f"month over the last {len(recent)} full months.")
     rates = [None if m.pass_rate is None else m.pass_rate * 100 for m in months]
     rated = [m for m in recent if m.first_attempts]
