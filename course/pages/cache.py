@@ -34,12 +34,16 @@ class FigureCache:
                 self._entries.move_to_end(key)
                 return found[1], found[0]
         value = compute()  # outside the lock: two first requests may both compute; harmless
+        self.put(key, value)
+        return value, now
+
+    def put(self, key: Hashable, value: Any) -> None:
+        """Store ``value`` as just computed (a refresh ahead of the readers)."""
         with self._lock:
-            self._entries[key] = (now, value)
+            self._entries[key] = (time.time(), value)
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
-        return value, now
 
     def clear(self) -> None:
         with self._lock:

@@ -65,6 +65,16 @@ def page(session: Session, course: CourseContent, viewer: Viewer, query: dict[st
     return Page(200, title, document(title, "".join(body), home=links.home))
 
 
+def warm(session: Session, viewer: Viewer, *, as_of: date | None = None) -> None:
+    """Work out the unfiltered department or profession figures for ``viewer`` now, so the
+    next reader in the minute gets them at once. For the course service: call it every
+    ``cache.TTL_SECONDS`` or so for each department and the profession, off the request path."""
+    as_of = as_of or date.today()
+    by = "department" if viewer.role is Role.PROFESSION else "team"
+    key = (str(session.get_bind().url), viewer, Filters(), as_of, by)
+    cache.figures.put(key, compute(session, viewer, Filters(), as_of, by))
+
+
 def compute(session: Session, viewer: Viewer, chosen: Filters, as_of: date, by: str):
     where = chosen.where()
     months = monthly_trends(session, viewer, chosen, as_of=as_of)

@@ -192,3 +192,16 @@ def test_uk_dates_times_and_durations():
     assert uk_datetime(datetime(2025, 10, 25, 23, 30)) == "26 October 2025 at 12:30am"
     assert duration(396.5) == "13 months" and duration(20) == "3 weeks"
     assert duration(1) == "1 day"
+
+
+def test_warming_works_out_the_figures_before_the_first_reader(session, course, monkeypatch):
+    from course.pages import cache, overview
+
+    cache.figures.clear()
+    overview.warm(session, EVERYONE, as_of=AS_OF)
+    calls = []
+    monkeypatch.setattr(overview, "compute", lambda *a: calls.append(a))
+    page = render(session, course, "profession", EVERYONE)
+    assert page.status == 200 and calls == []  # served from the warmed figures
+    assert "Learners who started 11" in text(page.html)
+    cache.figures.clear()
