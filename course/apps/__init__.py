@@ -1,11 +1,10 @@
 """Voila apps. Each notebook here is one line that calls a module beside it.
 
-- ``home.ipynb`` → :mod:`~course.apps.home` (my pathway from :mod:`~course.apps.pathway`,
-  the dashboards, the catalogue);
-- ``progress.ipynb``, ``team.ipynb``, ``department.ipynb``, ``profession.ipynb`` →
-  :mod:`~course.apps.dashboards` (figures from the tracking store, drawn by
-  :mod:`~course.apps.sections` and :mod:`~course.apps.charts`; who may see which in
-  :mod:`~course.apps.viewers`; the store reached through :mod:`~course.apps.store`).
+- ``home.ipynb``, ``progress.ipynb``, ``team.ipynb``, ``department.ipynb``, ``profession.ipynb``
+  → :mod:`~course.apps.dashboards`, which renders the course service's pages
+  (:mod:`course.pages`) in the app's kernel for this server's viewer (:mod:`~course.apps.viewers`),
+  after bringing the learner's records into the store (:mod:`~course.apps.store`);
+- :mod:`~course.apps.pathway`: the units of a learner's pathway and a unit app's address.
 
-See ``docs/serve.md``.
+See ``docs/serve.md`` and ``docs/tracking.md``.
 """

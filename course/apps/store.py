@@ -6,18 +6,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from course.apps.pathway import Graded
 from course.config import Settings
 from course.tracking.db import make_engine, session_factory
-from course.tracking.models import Learner
 from course.tracking.records import RecordsIngested, ingest_learner_records
-from course.tracking.scope import Viewer, scoped_learners
-from course.tracking.unit_progress import unit_progress
 
 
 def store_exists(settings: Settings) -> bool:
@@ -51,13 +46,3 @@ def record_key() -> bytes | None:
 def sync_served_learner(session: Session, settings: Settings) -> RecordsIngested:
     """Bring the served learner's response records into the store (idempotent)."""
     return ingest_learner_records(session, settings.learner, settings.learner_path, record_key())
-
-
-def learner_row(session: Session, viewer: Viewer) -> Learner | None:
-    return session.scalars(scoped_learners(viewer)).first()
-
-
-def graded_units(session: Session, viewer: Viewer, as_of: date | None = None) -> dict[str, Graded]:
-    """Graded attempts per unit for the one learner ``viewer`` is."""
-    rows = unit_progress(session, viewer, as_of=as_of).rows
-    return {r.unit_id: Graded(r.graded_attempts, bool(r.passed)) for r in rows if r.graded_attempts}

@@ -20,7 +20,7 @@ from course.content import CourseContent
 from course.tracking.db import make_engine, session_factory
 from course.tracking.errors import TrackingError
 from course.tracking.migrations import upgrade_to_head
-from course.tracking.models import Department, Learner
+from course.tracking.models import Department, Learner, LineManager
 from course.tracking.synthetic import DEPARTMENTS, PLANNED_MONTHS, generate_programme
 
 TEAM_FROM_COHORT = 5  # cohort learners moved into the demo line manager's team
@@ -83,6 +83,8 @@ def enrol_learner(session: Session, settings: Settings, course: CourseContent,
         start_date=start,
         planned_end_date=start + timedelta(days=round(PLANNED_MONTHS.get(qual.level, 12) * 30.4)),
         status="on_programme"))
+    if manager and session.get(LineManager, manager) is None:
+        session.add(LineManager(id=manager, name=_display_name(manager), department_id=department))
     if manager:
         # A team of one is a poor demo: move a few cohort learners over (same department).
         mates = session.scalars(

@@ -16,7 +16,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from course.tracking.errors import TrackingError
-from course.tracking.models import EVENT_KINDS, Learner, ProgressEvent, Result
+from course.tracking.summary import refresh_learners
+from course.tracking.models import (
+    EVENT_KINDS, CpdEntry, Learner, LineManager, ProgressEvent, Result,
+)
 
 
 def record_event(session: Session, learner_id: str, unit_id: str, kind: str, at: datetime,
@@ -28,7 +31,7 @@ def record_event(session: Session, learner_id: str, unit_id: str, kind: str, at:
     """
     if kind not in EVENT_KINDS:
         raise TrackingError(f"unknown event kind {kind!r}: use one of {', '.join(EVENT_KINDS)}")
-    _require_learner(session, learner_id)
+    learner = _require_learner(session, learner_id)
     row = dict(learner_id=learner_id, unit_id=unit_id, kind=kind, at=utc_naive(at),
                detail=detail)
     key = ("learner_id", "at", "unit_id", "kind")
@@ -37,12 +40,16 @@ def record_event(session: Session, learner_id: str, unit_id: str, kind: str, at:
         stmt = (insert(ProgressEvent).values(**row).on_conflict_do_nothing(index_elements=key)
                 .returning(ProgressEvent.id))
         # rowcount is not reliable across drivers here; a returned id means a new row.
-        return session.execute(stmt).scalar_one_or_none() is not None
+        new = session.execute(stmt).scalar_one_or_none() is not None
+        if new:
+            _summarise(session, learner)
+        return new
     # Other databases: look first (fine for a single writer per learner).
     found = session.scalar(select(ProgressEvent.id).filter_by(**{k: row[k] for k in key}))
     if found is None:
         session.add(ProgressEvent(**row))
         session.flush()
+        _summarise(session, learner)
     return found is None
 
 
@@ -69,6 +76,7 @@ def record_result(session: Session, learner_id: str, unit_id: str, attempt: int,
     if insert is not None:
         stmt = insert(Result).values(**row)
         session.execute(stmt.on_conflict_do_update(index_elements=key, set_=changes))
+        _summarise(session, learner)
         return
     found = session.scalar(select(Result).filter_by(**{k: row[k] for k in key}))
     if found is None:
@@ -77,6 +85,7 @@ def record_result(session: Session, learner_id: str, unit_id: str, attempt: int,
         for name, value in changes.items():
             setattr(found, name, value)
     session.flush()
+    _summarise(session, learner)
 
 
 def utc_naive(at: datetime) -> datetime:
@@ -84,6 +93,12 @@ def utc_naive(at: datetime) -> datetime:
     if at.tzinfo is None:
         return at
     return at.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _summarise(session: Session, learner: Learner) -> None:
+    """Bring the learner's summary columns up to date (a few index probes)."""
+    refresh_learners(session.connection(), [learner.id])
+    session.expire(learner)
 
 
 def _require_learner(session: Session, learner_id: str) -> Learner:
@@ -97,3 +112,41 @@ def _dialect_insert(session: Session):
     # Both have INSERT ... ON CONFLICT; anything else falls back to look-then-write.
     return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(
         session.get_bind().dialect.name)
+
+
+def record_line_manager(session: Session, manager_id: str, name: str,
+                        department_id: str | None = None) -> None:
+    """Store (or rename) a line manager, so pages show them by name."""
+    found = session.get(LineManager, manager_id)
+    if found is None:
+        session.add(LineManager(id=manager_id, name=name, department_id=department_id))
+    else:
+        found.name, found.department_id = name, department_id or found.department_id
+    session.flush()
+
+
+def record_cpd_log(session: Session, learner_id: str, unit_id: str, item_id: str,
+                   entries: list[dict[str, Any]], at: datetime) -> int:
+    """Store the learner's CPD log as it is now: ``entries`` is the widget's whole list of
+    ``{date, plan, do, review}``. An entry that differs from its latest stored version gets a
+    new version (an edit, such as the review written weeks later); every version is kept.
+    Returns how many versions were added; saving the same log again adds none."""
+    _require_learner(session, learner_id)
+    latest: dict[int, CpdEntry] = {}
+    for row in session.scalars(select(CpdEntry).filter_by(
+            learner_id=learner_id, unit_id=unit_id, item_id=item_id)):
+        if row.position not in latest or row.version > latest[row.position].version:
+            latest[row.position] = row
+    added = 0
+    for position, entry in enumerate(entries):
+        fields = {k: str(entry.get(k) or "") for k in ("plan", "do", "review")}
+        fields["entry_date"] = str(entry.get("date") or "")
+        old = latest.get(position)
+        if old is not None and all(getattr(old, k) == v for k, v in fields.items()):
+            continue
+        session.add(CpdEntry(learner_id=learner_id, unit_id=unit_id, item_id=item_id,
+                             position=position, version=(old.version + 1) if old else 1,
+                             recorded_at=utc_naive(at), **fields))
+        added += 1
+    session.flush()
+    return added

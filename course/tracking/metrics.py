@@ -30,7 +30,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Integer, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from course.tracking.models import Learner, ProgressEvent, Result
@@ -66,8 +66,12 @@ class Window:
         return datetime.combine(self.as_of + timedelta(days=1), time())
 
 
-def _in_scope(viewer: Viewer, as_of: date) -> ColumnElement[bool]:
-    return and_(visible_learners(require_viewer(viewer)), L.start_date <= as_of)
+def _in_scope(viewer: Viewer, as_of: date,
+              where: ColumnElement[bool] | None = None) -> ColumnElement[bool]:
+    """Learners the viewer may see who have commenced, narrowed by ``where`` (a page's
+    filters, :mod:`course.tracking.trends`); never widened by it."""
+    scope = and_(visible_learners(require_viewer(viewer)), L.start_date <= as_of)
+    return scope if where is None else and_(scope, where)
 
 
 def _window(as_of: date | None, weeks: int) -> Window:
@@ -76,14 +80,33 @@ def _window(as_of: date | None, weeks: int) -> Window:
     return Window(as_of or date.today(), weeks)
 
 
-def _active_in(window: Window) -> ColumnElement[bool]:
-    # One index probe per learner on (learner_id, at).
+def _active_in(window: Window, session: Session | None = None,
+               viewer: Viewer | None = None) -> ColumnElement[bool]:
+    """Any progress event in the window. When nothing in the store is later than the window
+    (always so for today's figures) that is the learner's summary ``last_active_at``, read
+    from the learner row; otherwise one index probe per learner on (learner_id, at)."""
+    if session is not None and viewer is not None and _nothing_after(session, viewer, window):
+        return and_(L.last_active_at.is_not(None), L.last_active_at >= window.start)
     return exists().where(E.learner_id == L.id, E.at >= window.start, E.at < window.end)
 
 
-def _groups(session: Session, viewer: Viewer, as_of: date) -> list[Group]:
+def _nothing_after(session: Session, viewer: Viewer, window: Window) -> bool:
+    latest = _as_datetime(session.scalar(  # for the profession, one probe of an index
+        select(func.max(L.last_active_at)).where(visible_learners(viewer))))
+    return latest is None or latest < window.end
+
+
+def days_between(session: Session, start, end):
+    """``end - start`` in whole days, in SQL (SQLite has no date type to subtract)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.cast(func.julianday(end) - func.julianday(start), Integer)
+    return end - start
+
+
+def _groups(session: Session, viewer: Viewer, as_of: date,
+            where: ColumnElement[bool] | None = None) -> list[Group]:
     """Every (qualification, level) with a learner in scope: each figure shows them all."""
-    stmt = (select(L.qualification_id, L.level).where(_in_scope(viewer, as_of))
+    stmt = (select(L.qualification_id, L.level).where(_in_scope(viewer, as_of, where))
             .group_by(L.qualification_id, L.level))
     return sorted(((q, int(lv)) for q, lv in session.execute(stmt)), key=_group_order)
 
@@ -173,16 +196,15 @@ class Funnel(_Figure):
 
 
 def funnel(session: Session, viewer: Viewer, *, as_of: date | None = None,
-           weeks: int = ACTIVE_WEEKS) -> Funnel:
+           weeks: int = ACTIVE_WEEKS, where: ColumnElement[bool] | None = None) -> Funnel:
     window = _window(as_of, weeks)
-    submitted = or_(exists().where(E.learner_id == L.id, E.kind == "submitted"),
-                    exists().where(R.learner_id == L.id))
-    passed = exists().where(R.learner_id == L.id, R.passed.is_(True))
+    # The learner row's summary (course.tracking.summary): no scan of events or results.
+    submitted, passed = L.submitted_any.is_(True), L.passed_any.is_(True)
     stmt = (
         select(L.qualification_id, L.level, func.count(),
-               _count_if(_active_in(window)), _count_if(submitted), _count_if(passed),
+               _count_if(_active_in(window, session, viewer)), _count_if(submitted), _count_if(passed),
                _count_if(L.status == "completed"))
-        .where(_in_scope(viewer, window.as_of))
+        .where(_in_scope(viewer, window.as_of, where))
         .group_by(L.qualification_id, L.level)
     )
     rows = sorted((FunnelRow(q, lv, *map(int, counts)) for q, lv, *counts in session.execute(stmt)),
@@ -219,10 +241,11 @@ class StatusCounts(_Figure):
         return _frame(self.rows, self.total)
 
 
-def status_counts(session: Session, viewer: Viewer, *, as_of: date | None = None) -> StatusCounts:
+def status_counts(session: Session, viewer: Viewer, *, as_of: date | None = None,
+                  where: ColumnElement[bool] | None = None) -> StatusCounts:
     as_of = as_of or date.today()
     stmt = (select(L.qualification_id, L.level, L.status, func.count())
-            .where(_in_scope(viewer, as_of))
+            .where(_in_scope(viewer, as_of, where))
             .group_by(L.qualification_id, L.level, L.status))
     counts: dict[Group, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for qual, level, status, n in session.execute(stmt):
@@ -282,16 +305,17 @@ def _rate(passed: int, attempts: int) -> float | None:
     return passed / attempts if attempts else None
 
 
-def first_time_pass_rate(session: Session, viewer: Viewer, *,
-                         as_of: date | None = None) -> FirstTimePassRate:
+def first_time_pass_rate(session: Session, viewer: Viewer, *, as_of: date | None = None,
+                         where: ColumnElement[bool] | None = None) -> FirstTimePassRate:
     as_of = as_of or date.today()
-    stmt = (select(L.qualification_id, L.level, func.count(), _count_if(R.passed.is_(True)))
-            .select_from(R).join(L, L.id == R.learner_id)
-            .where(_in_scope(viewer, as_of), R.attempt == 1)
+    # Summed from each learner's summary of their graded first attempts.
+    stmt = (select(L.qualification_id, L.level, func.coalesce(func.sum(L.first_attempts), 0),
+                   func.coalesce(func.sum(L.first_passes), 0))
+            .where(_in_scope(viewer, as_of, where))
             .group_by(L.qualification_id, L.level))
     found = {(q, lv): (int(n), int(p)) for q, lv, n, p in session.execute(stmt)}
     rows = []
-    for key in _groups(session, viewer, as_of):
+    for key in _groups(session, viewer, as_of, where):
         n, p = found.get(key, (0, 0))
         rows.append(PassRateRow(*key, n, p, _rate(p, n)))
     n = sum(r.first_attempts for r in rows)
@@ -328,22 +352,21 @@ class TimeToComplete(_Figure):
         return _frame(self.rows, self.total)
 
 
-def time_to_complete(session: Session, viewer: Viewer, *,
-                     as_of: date | None = None) -> TimeToComplete:
+def time_to_complete(session: Session, viewer: Viewer, *, as_of: date | None = None,
+                     where: ColumnElement[bool] | None = None) -> TimeToComplete:
     as_of = as_of or date.today()
-    # Day arithmetic differs between SQLite and PostgreSQL: fetch two dates, subtract here.
-    stmt = (select(L.qualification_id, L.level, L.start_date, L.completed_on)
-            .where(_in_scope(viewer, as_of), L.status == "completed",
+    stmt = (select(L.qualification_id, L.level, days_between(session, L.start_date, L.completed_on))
+            .where(_in_scope(viewer, as_of, where), L.status == "completed",
                    L.completed_on.is_not(None)))
     days: dict[Group, list[int]] = defaultdict(list)
-    for qual, level, start, done in session.execute(stmt):
-        days[(qual, level)].append((done - start).days)
+    for qual, level, n in session.execute(stmt):
+        days[(qual, level)].append(int(n))
 
     def row(qual: str, level: int | None, values: list[int]) -> CompletionTimeRow:
         return CompletionTimeRow(qual, level, len(values),
                                  float(statistics.median(values)) if values else None)
 
-    rows = [row(*key, days.get(key, [])) for key in _groups(session, viewer, as_of)]
+    rows = [row(*key, days.get(key, [])) for key in _groups(session, viewer, as_of, where)]
     everyone = [d for values in days.values() for d in values]
     return TimeToComplete(viewer, as_of, row(ALL, None, everyone), rows)
 
@@ -431,14 +454,16 @@ class AtRisk(_Figure):
 
 
 def at_risk(session: Session, viewer: Viewer, *, as_of: date | None = None,
-            weeks: int = ACTIVE_WEEKS) -> AtRisk:
+           weeks: int = ACTIVE_WEEKS, where: ColumnElement[bool] | None = None) -> AtRisk:
     window = _window(as_of, weeks)
-    scope = and_(_in_scope(viewer, window.as_of), L.status == "on_programme")
-    inactive = and_(L.start_date < window.first_day, ~_active_in(window))
+    scope = and_(_in_scope(viewer, window.as_of, where), L.status == "on_programme")
+    inactive = and_(L.start_date < window.first_day, ~_active_in(window, session, viewer))
     past_end = L.planned_end_date < window.as_of
-    # Only computed for the learners at risk; a single probe each on (learner_id, at).
-    last_at = (select(func.max(E.at)).where(E.learner_id == L.id, E.at < window.end)
-               .scalar_subquery())
+    if _nothing_after(session, viewer, window):
+        last_at = L.last_active_at
+    else:  # only for the learners at risk; a single probe each on (learner_id, at)
+        last_at = (select(func.max(E.at)).where(E.learner_id == L.id, E.at < window.end)
+                   .scalar_subquery())
     stmt = (select(L.id, L.name, L.department_id, L.line_manager_id, L.qualification_id,
                    L.level, L.start_date, L.planned_end_date, last_at, inactive, past_end)
             .where(scope, or_(inactive, past_end))
@@ -454,7 +479,7 @@ def at_risk(session: Session, viewer: Viewer, *, as_of: date | None = None,
         ((q, lv), int(n)) for q, lv, n in session.execute(
             select(L.qualification_id, L.level, func.count()).where(scope)
             .group_by(L.qualification_id, L.level)))
-    groups = _groups(session, viewer, window.as_of)
+    groups = _groups(session, viewer, window.as_of, where)
     counts: dict[Group, list[int]] = {key: [0, 0, 0] for key in groups}
     for x in listed:
         c = counts[(x.qualification_id, x.level)]

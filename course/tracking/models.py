@@ -59,6 +59,14 @@ class Learner(Base):
     planned_end_date: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="on_programme")
     completed_on: Mapped[date | None] = mapped_column(Date)
+    # A summary of the learner's events and results, kept by course.tracking.ingest
+    # (summary.refresh_learners rebuilds it), so dashboards aggregate 20,000 learner rows
+    # and never scan two million events.
+    last_active_at: Mapped[datetime | None] = mapped_column(DateTime)
+    submitted_any: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    passed_any: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    first_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    first_passes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (
         CheckConstraint(
@@ -68,6 +76,10 @@ class Learner(Base):
         Index(None, "department_id", "qualification_id", "level"),
         Index(None, "line_manager_id"),
         Index(None, "qualification_id", "level", "status"),
+        # Trends by month of commencement and of completion.
+        Index(None, "start_date"),
+        Index(None, "completed_on"),
+        Index(None, "last_active_at"),
     )
 
 
@@ -114,8 +126,44 @@ class Result(Base):
         UniqueConstraint("learner_id", "unit_id", "attempt"),
         # First-time pass rate reads attempt 1 rows only.
         Index(None, "attempt", "learner_id", "passed"),
+        # First-time pass rate by month graded, read from the index alone.
+        Index(None, "attempt", "graded_at", "passed", "learner_id"),
         CheckConstraint("attempt >= 1", name="attempt"),
         CheckConstraint("max_score > 0 AND score >= 0 AND score <= max_score", name="score"),
+    )
+
+
+class LineManager(Base):
+    """A line manager's name, so pages show people by name and not by id. Optional: a manager
+    with no row here is shown by their id."""
+
+    __tablename__ = "line_managers"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    department_id: Mapped[str | None] = mapped_column(String(40))
+
+
+class CpdEntry(Base):
+    """One version of one entry in a learner's CPD plan-do-review log. Editing an entry adds
+    a version; every version is kept, and pages show the latest of each entry."""
+
+    __tablename__ = "cpd_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    unit_id: Mapped[str] = mapped_column(String(80))
+    item_id: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)  # the entry's place in the log, from 0
+    version: Mapped[int] = mapped_column(Integer)  # 1 for the first save
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    entry_date: Mapped[str] = mapped_column(String(40))  # as the learner typed it
+    plan: Mapped[str] = mapped_column(String(4000))
+    do: Mapped[str] = mapped_column(String(4000))
+    review: Mapped[str] = mapped_column(String(4000))
+
+    __table_args__ = (
+        UniqueConstraint("learner_id", "unit_id", "item_id", "position", "version"),
     )
 
 

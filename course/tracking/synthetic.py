@@ -1,13 +1,14 @@
 """A synthetic programme for demos, tests and benchmarks: seeded and deterministic.
 
 Nothing here is real data. People, managers and emails are made up; department names are real
-UK departments so dashboards read naturally. Qualification ids come from ``catalogue.yaml``;
-it lists fewer than the 28 the generator spreads learners over, so it pads with extras whose
-ids start ``syn-`` and whose titles say they are synthetic. Unit ids are made from the
-qualification id and the catalogue's unit code (``l3-od-principles-301``); qualifications
-without units in the catalogue get three ``...-syn1``..``-syn3`` units.
+UK departments so dashboards read naturally. Qualifications are the real ones in
+``catalogue.yaml``, so every page shows their real titles. Unit ids are the ones the store
+uses for real learners (:func:`course.tracking.activity.unit_key`: the unit folder's name, or
+``l3-od-principles-301`` for a unit with no content yet); a qualification with no units in the
+catalogue gets three ``...-syn1``..``-syn3`` units. Line managers get made-up names too.
 
-The shape (default 20,000 learners): about 500 start each month for 40 months; about half have
+The shape (default 20,000 learners): about 500 start each month for 40 months (the last
+three years and a bit); about half have
 completed, about one in ten has withdrawn, some have stalled; line managers have teams of 8 to
 12 in one department; about 100 progress events per learner (two million in all); results with
 resits, about 67% passing at the first attempt.
@@ -31,9 +32,10 @@ from course.content.model import Catalogue
 from course.tracking.db import make_engine
 from course.tracking.errors import TrackingError
 from course.tracking.migrations import upgrade_to_head
-from course.tracking.models import Department, Learner, ProgressEvent, Result
+from course.tracking.activity import unit_key
+from course.tracking.summary import refresh_learners
+from course.tracking.models import Department, Learner, LineManager, ProgressEvent, Result
 
-QUALIFICATIONS = 28
 DEFAULT_AS_OF = date(2025, 4, 30)
 MONTHS = 40
 EVENTS_PER_LEARNER = 136  # per full programme; learners part-way through have fewer
@@ -65,7 +67,7 @@ class SyntheticQualification:
     level: int
     units: tuple[str, ...]
     first_pass: float  # chance a first attempt passes
-    synthetic: bool  # True for the padding extras not in the catalogue
+    synthetic: bool  # always False now: every qualification is the catalogue's (kept for callers)
 
 
 @dataclass
@@ -98,19 +100,13 @@ class _Plan:
 
 def qualifications(rng: random.Random, catalogue: Catalogue | None = None
                    ) -> list[SyntheticQualification]:
-    """The catalogue's qualifications padded with labelled extras to 28."""
+    """The catalogue's qualifications, each with its units' store ids."""
     catalogue = catalogue or _read_catalogue()
     out = []
     for q in catalogue.qualifications:
-        units = tuple(f"{q.id}-{u.code.lower()}" for u in q.units) or tuple(
+        units = tuple(unit_key(q, u) for u in q.units) or tuple(
             f"{q.id}-syn{n}" for n in (1, 2, 3))
         out.append(SyntheticQualification(q.id, q.level, units, _first_pass(rng), False))
-    for n in range(len(out), QUALIFICATIONS):
-        level = 2 + n % 6
-        qid = f"syn-l{level}-extra-{n + 1:02d}"
-        out.append(SyntheticQualification(
-            qid, level, tuple(f"{qid}-syn{k}" for k in range(1, 4 + level % 3)),
-            _first_pass(rng), True))
     return out
 
 
@@ -132,7 +128,7 @@ def _read_catalogue() -> Catalogue:
 
 
 def _plans(rng: random.Random, learners: int, quals: list[SyntheticQualification],
-           as_of: date, months: int) -> tuple[list[_Plan], int]:
+           as_of: date, months: int) -> tuple[list[_Plan], list[dict]]:
     first_day = _months_before(as_of, months - 1)  # as_of's own month is the last
     span_days = (as_of - first_day).days
     weights = [POPULARITY[q.level] * rng.uniform(0.6, 1.4) for q in quals]
@@ -170,14 +166,16 @@ def _plans(rng: random.Random, learners: int, quals: list[SyntheticQualification
         plans.append(_Plan(row, qual, start, duration, activity_end))
         by_department[dept].append(row)
 
-    managers = 0
+    managers: list[dict] = []
     for dept, rows in by_department.items():
         rng.shuffle(rows)
         i = 0
         for size in _team_sizes(rng, len(rows)):
-            managers += 1
+            manager = f"M-{dept}-{len(managers) + 1:04d}"
+            managers.append(dict(id=manager, department_id=dept,
+                                 name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"))
             for row in rows[i:i + size]:
-                row["line_manager_id"] = f"M-{dept}-{managers:04d}"
+                row["line_manager_id"] = manager
             i += size
     return plans, managers
 
@@ -297,6 +295,8 @@ def _generate(connection: Connection, learners: int, seed: int, as_of: date, mon
     plans, managers = _plans(rng, learners, quals, as_of, months)
 
     connection.execute(insert(Department), [dict(id=d, name=n) for d, n, _ in DEPARTMENTS])
+    if managers:
+        connection.execute(insert(LineManager), managers)
     for i in range(0, len(plans), BATCH):
         connection.execute(insert(Learner), [p.row for p in plans[i:i + BATCH]])
 
@@ -317,12 +317,13 @@ def _generate(connection: Connection, learners: int, seed: int, as_of: date, mon
             connection.execute(insert(table), rows[i:i + BATCH])
     n_events += len(events)
     n_results = len(results)
+    refresh_learners(connection)
 
     status: dict[str, int] = {}
     for p in plans:
         status[p.row["status"]] = status.get(p.row["status"], 0) + 1
     return ProgrammeSummary(
-        learners=len(plans), departments=len(DEPARTMENTS), line_managers=managers,
+        learners=len(plans), departments=len(DEPARTMENTS), line_managers=len(managers),
         qualifications=[q.id for q in quals],
         synthetic_qualifications=[q.id for q in quals if q.synthetic],
         events=n_events, results=n_results, status=status, as_of=as_of)

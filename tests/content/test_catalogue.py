@@ -69,12 +69,12 @@ def test_every_subcommand_has_help():
 
 
 def test_the_learner_facing_home_never_reads_the_item_banks(content_tree):
-    from course.apps.home import render
     from course.content import require_course
+    from course.pages.home import render_catalogue
 
     course = require_course(content_tree, with_banks=False)
     assert course.banks == {}
-    assert "Sample unit" in render(course)
+    assert "Sample unit" in render_catalogue(course, lambda entry: entry.unit.id)
 
 
 def test_json_says_which_qualifications_are_complete_and_counts_the_programme(content_tree):

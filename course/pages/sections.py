@@ -1,27 +1,27 @@
-"""One dashboard section per figure: a heading, a chart whose caption states the finding, the
-same figures as a table, and a CSV download of them. Pure functions of the figures."""
+"""One dashboard section per figure: a heading, a chart whose caption states the finding, and
+the same figures as a table. Pure functions of the figures."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
 
-from course.apps.charts import (
-    PALETTE, Bar, bar_chart, csv_text, download_link, percent, plural, table,
+from course.pages.charts import (
+    PALETTE, Bar, bar_chart, percent, plural, table,
 )
+from course.pages.ukformat import duration, uk_short_date
 from course.tracking.metrics import (
-    ALL, AtRisk, FirstTimePassRate, Funnel, StatusCounts, TimeToComplete,
+    ALL, AtRisk, FirstTimePassRate, Funnel, TimeToComplete,
 )
-from course.tracking.unit_progress import UnitProgress
 
 Label = Callable[[str, int | None], str]  # (qualification id, level) -> words
 AT_RISK_SHOWN = 50  # learners listed on the page; the CSV has them all
 
 
-def section(key: str, heading: str, body: str, csv_name: str, csv: str) -> str:
-    link = download_link(csv_name, csv, f"Download the figures for “{heading}” (CSV)")
+def section(key: str, heading: str, body: str) -> str:
+    """A figure's section (the page offers one CSV with every figure)."""
     return (f'<section class="odp-section" aria-labelledby="odp-h-{key}">'
-            f'<h2 id="odp-h-{key}">{escape(heading)}</h2>{body}<p>{link}</p></section>')
+            f'<h2 id="odp-h-{key}">{escape(heading)}</h2>{body}</section>')
 
 
 def funnel_section(f: Funnel, label: Label) -> str:
@@ -45,24 +45,7 @@ def funnel_section(f: Funnel, label: Label) -> str:
     tab = table("Commencement to completion by qualification and level",
                 ["Qualification", "Started", f"Active (last {f.weeks} weeks)", "Submitted",
                  "Passed a unit", "Completed"], rows)
-    return section("funnel", "Commencement to completion", chart + tab, "funnel.csv",
-                   csv_text(f.to_frame()))
-
-
-def status_section(s: StatusCounts, label: Label) -> str:
-    t = s.total
-    caption = (f"Of {plural(t.total, 'learner')}: {t.on_programme} on programme, "
-               f"{t.completed} completed and {t.withdrawn} withdrawn.")
-    bars = [Bar("On programme", t.on_programme, str(t.on_programme)),
-            Bar("Completed", t.completed, str(t.completed)),
-            Bar("Withdrawn", t.withdrawn, str(t.withdrawn))]
-    chart = bar_chart("odp-chart-status", bars, caption, colours=PALETTE[:3])
-    rows = [(label(r.qualification_id, r.level), r.on_programme, r.completed, r.withdrawn,
-             r.total) for r in (*s.rows, t)]
-    tab = table("Learners by status, by qualification and level",
-                ["Qualification", "On programme", "Completed", "Withdrawn", "Total"], rows)
-    return section("status", "On programme, completed and withdrawn", chart + tab,
-                   "status.csv", csv_text(s.to_frame()))
+    return section("funnel", "Commencement to completion", chart + tab)
 
 
 def pass_rate_section(p: FirstTimePassRate, label: Label) -> str:
@@ -87,8 +70,7 @@ def pass_rate_section(p: FirstTimePassRate, label: Label) -> str:
              percent(r.rate)) for r in (*p.rows, t)]
     tab = table("First-time pass rate by qualification and level",
                 ["Qualification", "First attempts graded", "Passed first time", "Rate"], rows)
-    return section("pass", "First-time pass rate", chart + tab, "first-time-pass-rate.csv",
-                   csv_text(p.to_frame()))
+    return section("pass", "First-time pass rate", chart + tab)
 
 
 def time_section(c: TimeToComplete, label: Label) -> str:
@@ -97,18 +79,16 @@ def time_section(c: TimeToComplete, label: Label) -> str:
         caption = "Nobody in view has completed yet, so there is no median time."
     else:
         caption = (f"Half of the {plural(t.completed, 'learner')} who completed took "
-                   f"{t.median_days:g} days or fewer (median; about "
-                   f"{t.median_days / 30.4:.0f} months).")
+                   f"{duration(t.median_days)} or less (the median).")
     bars = [Bar(label(r.qualification_id, r.level), r.median_days or 0,
-                f"{r.median_days:g} days ({r.completed} completed)" if r.completed
+                f"{duration(r.median_days)} ({r.completed} completed)" if r.completed
                 else "nobody completed yet") for r in c.rows]
     chart = bar_chart("odp-chart-time", bars, caption)
-    rows = [(label(r.qualification_id, r.level), r.completed, r.median_days)
-            for r in (*c.rows, t)]
-    tab = table("Median days to complete by qualification and level",
-                ["Qualification", "Completed", "Median days"], rows)
-    return section("time", "Median time to complete", chart + tab,
-                   "median-time-to-complete.csv", csv_text(c.to_frame()))
+    rows = [(label(r.qualification_id, r.level), r.completed,
+             duration(r.median_days, empty="nobody completed")) for r in (*c.rows, t)]
+    tab = table("Median time to complete by qualification and level",
+                ["Qualification", "Completed", "Median time"], rows)
+    return section("time", "Median time to complete", chart + tab)
 
 
 def risk_section(r: AtRisk, label: Label) -> str:
@@ -132,26 +112,14 @@ def risk_section(r: AtRisk, label: Label) -> str:
     shown = r.learners[:AT_RISK_SHOWN]
     listing = table(
         f"Learners at risk, oldest start first ({len(shown)} of {len(r.learners)} shown)",
-        ["Name", "Learner id", "Qualification", "Started", "Planned end", "Last activity",
-         "Why"],
-        [(x.name, x.learner_id, label(x.qualification_id, x.level), x.start_date,
-          x.planned_end_date, x.last_activity.date() if x.last_activity else "never",
+        ["Name", "Qualification", "Started", "Planned end", "Last activity", "Why"],
+        [(x.name, label(x.qualification_id, x.level), uk_short_date(x.start_date),
+          uk_short_date(x.planned_end_date),
+          uk_short_date(x.last_activity.date()) if x.last_activity else "never",
           x.reasons) for x in shown])
     more = len(r.learners) - len(shown)
-    note = (f"<p>{more} more are in the CSV download below.</p>" if more > 0 else "")
-    frame = r.to_frame()
-    return section("risk", "Learners at risk", chart + summary + listing + note,
-                   "learners-at-risk.csv", csv_text(frame))
-
-
-def units_section(u: UnitProgress, unit_label: Callable[[str], str]) -> str:
-    rows = [(unit_label(r.unit_id), r.last_activity.strftime("%d %b %Y %H:%M")
-                     if r.last_activity else "–", r.answers, r.submissions,
-                     r.graded_attempts, r.state) for r in u.rows]
-    tab = table("Your units: what you have done in each",
-                ["Unit", "Last worked on (UTC)", "Answers", "Submitted", "Graded attempts",
-                 "Where you are"], rows)
-    return section("units", "Your units", tab, "my-units.csv", csv_text(u.to_frame()))
+    note = (f"<p>{more} more are in the CSV download.</p>" if more > 0 else "")
+    return section("risk", "Learners at risk", chart + summary + listing + note)
 
 
 def group_label(titles: dict[str, str]) -> Label:
