@@ -80,7 +80,8 @@ def make_app(context: ServiceContext, secret: bytes) -> tornado.web.Application:
         (rf"/api/assignments/{UNIT}/submit", h.AssignmentHandler),
         (r"/api/results", h.ResultsHandler),
         (rf"/feedback/{UNIT}/(?P<attempt>[1-9][0-9]?)", h.FeedbackHandler),
-        (r"/", pages.HomeHandler),
+        (r"/", pages.PageHandler),
+        (r"/(?P<name>(?:progress|team|department|profession)(?:\.csv)?)", pages.PageHandler),
     ], odp=context, cookie_secret=cookie_secret(secret), xsrf_cookies=False,
         default_handler_class=pages.NotFoundHandler)
 

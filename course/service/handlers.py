@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from datetime import datetime
 from html import escape
 from typing import Any
 
@@ -14,7 +15,8 @@ from tornado.web import HTTPError
 from course.service.auth import ServiceAuthMixin
 from course.service.records import KINDS, RequestError
 from course.service.results import PublishedResult, publish
-from course.tracking.models import Result
+from course.tracking.ingest import record_cpd_log
+from course.tracking.models import Learner, Result
 from course.tracking.scope import Role
 
 
@@ -121,7 +123,16 @@ class RecordHandler(BaseHandler):
                 raise RequestError(f"unit {unit!r} has no item {req.item!r}", 404)
             done = self.odp.book.append(session, learner, unit, request_id=req.request_id,
                                         item=req.item, kind=req.kind, response=req.response,
-                                        attempt=req.attempt, seed=seed, extra=req.extra)
+                                        attempt=req.attempt, seed=seed, extra=req.extra,
+                                        event=self.odp.items.event_detail(unit, req.item, req.kind,
+                                                                          req.response))
+            if (unit, req.item) in self.odp.items.cpd_logs and req.kind == "answer" and \
+                    isinstance(req.response, list) and not done.duplicate and \
+                    session.get(Learner, learner) is not None:
+                # every version of an entry is kept, so a Review written weeks later shows
+                record_cpd_log(session, learner, unit, req.item,
+                               [e for e in req.response if isinstance(e, dict)],
+                               datetime.fromisoformat(done.entry.at))
         self.reply({"entry": asdict(done.entry), "duplicate": done.duplicate},
                    200 if done.duplicate else 201)
 

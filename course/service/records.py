@@ -18,6 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from course.content import CourseContent
+from course.content.model import Question
+from course.scoring import is_correct
 from course.record.format import Entry, Header
 from course.record.keys import learner_key
 from course.record.store import now
@@ -51,6 +53,8 @@ class ItemIndex:
     def __init__(self, course: CourseContent) -> None:
         self.formative: dict[str, frozenset[str]] = {}
         self.summative: dict[str, frozenset[str]] = {}
+        self.questions: dict[tuple[str, str], Question] = {}
+        self.cpd_logs: set[tuple[str, str]] = set()
         for entry in course.entries:
             unit = entry.unit
             if unit is None or entry.notebook is None:
@@ -60,8 +64,25 @@ class ItemIndex:
             ids |= {a.id for a in unit.activities}
             ids |= {t.id for t in (unit.assignment.tasks if unit.assignment else [])}
             self.formative[unit.id] = frozenset(ids)
+            self.questions.update({(unit.id, q.id): q for e in unit.elements for q in e.questions})
+            self.cpd_logs.update((unit.id, a.id) for a in unit.activities if a.type == "cpd_log")
             bank = course.banks.get(unit.id)
             self.summative[unit.id] = frozenset(q.id for q in bank.items) if bank else frozenset()
+
+    def event_detail(self, unit: str, item: str, kind: str, response: Any) -> dict[str, Any]:
+        """What tracking keeps of a formative check: right or not and, when not, the named
+        misconception the chosen option points to (worked out here, never taken from the kernel)."""
+        q = self.questions.get((unit, item))
+        if q is None or kind != "check":
+            return {}
+        correct = is_correct(q, response)
+        detail: dict[str, Any] = {"correct": correct}
+        if not correct and q.is_choice:
+            chosen = set(response) if isinstance(response, list) else {response}
+            named = [o.misconception for o in q.options if o.id in chosen and o.misconception]
+            if named:
+                detail["misconception"] = named[0]
+        return detail
 
     def require_unit(self, unit: str) -> None:
         if unit not in self.formative:
@@ -103,7 +124,8 @@ class RecordBook:
 
     def append(self, session: Session, learner: str, unit: str, *, request_id: str, item: str,
                kind: str, response: Any, attempt: int = 1, seed: int = 0,
-               extra: dict[str, Any] | None = None) -> Appended:
+               extra: dict[str, Any] | None = None, event: dict[str, Any] | None = None) -> Appended:
+        """``event``: more for tracking to keep of this entry (a check's result, a score)."""
         if not request_id or len(request_id) > 64:
             raise RequestError("request_id must be 1 to 64 characters")
         done = session.scalar(select(RecordEntry).where(
@@ -128,7 +150,7 @@ class RecordBook:
             if first:
                 record_event(session, learner, unit, "opened", at)
             record_event(session, learner, unit, "submitted" if kind == "submit" else "answered", at,
-                         {"item": item, "attempt": attempt})
+                         {"item": item, "attempt": attempt, **(event or {})})
         session.flush()
         return Appended(entry, False)
 

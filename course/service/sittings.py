@@ -155,14 +155,15 @@ class Sittings:
         answered = {e.item for e in entries if e.kind == "answer" and e.attempt == attempt
                     and e.item in row.items and e.response not in (None, "", [])}
         if row.submitted_at is None:
+            # Marked on the record as it stands: the submit entry only closes it.
+            mark = mark_entries(bank, header, entries, learner=learner, attempt=attempt,
+                                pass_mark=self.course.entry(unit).qualification.pass_mark,
+                                key=self.book.key(learner))
             done = self.book.append(session, learner, unit, request_id=f"submit:{unit}:{attempt}",
                                     item=TEST_ITEM, kind="submit",
                                     response={"answered": len(answered), "of": len(row.items)},
-                                    attempt=attempt, seed=row.seed)
-            entries.append(done.entry)
-            mark = mark_entries(bank, header, entries, learner=learner, attempt=attempt,
-                                pass_mark=self.course.entry(unit).qualification.pass_mark,
-                                key=self.book.key(learner), head_mac=done.entry.mac)
+                                    attempt=attempt, seed=row.seed,
+                                    event={"score": mark.score, "max_score": mark.max_score})
             row.submitted_at, row.head_mac = utcnow(), done.entry.mac
             row.provisional_score, row.max_score = mark.score, mark.max_score
             if self.handin is not None:

@@ -159,3 +159,28 @@ def test_feedback_that_gives_a_key_away_is_not_published(svc):
     status, body = svc.call("assessor", "POST", "/api/results", {"results": [result]})
     assert status == 422 and "nothing was published" in body["error"]
     assert svc.call("bob", "GET", "/api/results")[1]["results"] == []
+
+
+def test_pages_are_served_for_the_signed_in_identity_only(svc):
+    status, home = svc.call("ann", "GET", "/")
+    assert status == 200 and "My pathway" in home and "<title>Course home – ODP course</title>" in home
+    assert svc.call("ann", "GET", "/team")[0] == 403  # a learner is not a line manager
+    assert svc.call("ann", "GET", "/profession")[0] == 403
+    status, team = svc.call("mo", "GET", "/team")
+    assert status == 200 and "Ann" in team and "Bob" in team and "Cat" not in team  # his team only
+    status, csv = svc.call("mo", "GET", "/team.csv")
+    assert status == 200 and "Ann" in csv and "Cat" not in csv
+    assert svc.call("mo", "GET", "/progress")[0] == 403  # mo is not enrolled as a learner
+
+
+def test_a_formative_check_is_tracked_with_its_misconception_worked_out_by_the_service(svc):
+    from course.tracking.db import session_scope
+    from course.tracking.models import ProgressEvent
+
+    q = load_course(svc.root).units[UNIT].elements[0].questions[0]
+    wrong = next(o for o in q.options if o.id not in q.correct and o.misconception)
+    assert answer(svc, "bob", q.id, wrong.id, kind="check")[0] == 201
+    with session_scope(svc.db_url) as session:
+        details = [e.detail for e in session.query(ProgressEvent).filter_by(learner_id="bob")
+                   if e.detail and e.detail.get("item") == q.id and "correct" in e.detail]
+    assert details[-1]["correct"] is False and details[-1]["misconception"] == wrong.misconception
