@@ -9,8 +9,6 @@ from collections import Counter
 
 import pytest
 
-from course.apps import pathway
-from course.apps.pathway import Graded
 from course.cli.catalogue import MIN_QUESTIONS_PER_ELEMENT, MIN_SCENARIOS_PER_ELEMENT
 from course import exam
 from course.scoring import is_correct
@@ -116,16 +114,30 @@ def test_a_learner_who_knows_the_answers_passes_and_one_who_does_not_fails(entry
 
 
 @pytest.mark.parametrize("qid", QUALIFICATIONS)
-def test_passing_every_unit_completes_the_qualification_on_the_pathway(qid, tmp_path):
-    units = pathway.pathway_units(COURSE, qid)
-    assert [e.ref.code for e in units] == [e.ref.code for e in COURSE.entries
-                                           if e.qualification.id == qid]
-    fresh = pathway.next_step(pathway.states(COURSE, tmp_path, qid, {}))
-    assert fresh.action == "start" and fresh.unit.unit_id == units[0].unit.id
-    passed = {e.unit.id: Graded(attempts=1, passed=True) for e in units}
-    last = units[-1].unit.id
-    nearly = pathway.next_step(pathway.states(COURSE, tmp_path, qid,
-                                              {**passed, last: Graded(1, False)}))
-    assert nearly.action == "resit" and nearly.unit.unit_id == last
-    done = pathway.next_step(pathway.states(COURSE, tmp_path, qid, passed))
-    assert done.action == "done"
+def test_passing_every_unit_completes_the_qualification_on_the_pathway(qid):
+    """The pathway the course home shows (course.pages.status) from the learner's graded
+    attempts: start, then a resit for the one unit not passed, then done."""
+    from datetime import date, datetime
+
+    from course.pages.status import next_step, qualification_units
+    from course.tracking.activity import unit_key
+    from course.tracking.activity import Attempt, UnitActivity
+
+    qual = COURSE.qualification(qid)
+    keys = [unit_key(qual, ref) for ref in qual.units]
+    today, graded = date(2026, 12, 1), datetime(2026, 11, 1)
+
+    def activity(passed_all_but_last: bool, last_passed: bool) -> dict:
+        out = {}
+        for n, key in enumerate(keys):
+            ok = last_passed if n == len(keys) - 1 else passed_all_but_last
+            out[key] = UnitActivity(key, first_at=graded, last_at=graded, attempts=[
+                Attempt(1, submitted_at=graded, score=1, max_score=1, passed=ok, graded_at=graded)])
+        return out
+
+    fresh = next_step(qualification_units(COURSE, qid, {}), today)
+    assert fresh.unit is not None and fresh.unit.code == qual.units[0].code
+    nearly = next_step(qualification_units(COURSE, qid, activity(True, False)), today)
+    assert nearly.text.startswith("Resit") and nearly.unit.code == qual.units[-1].code
+    done = next_step(qualification_units(COURSE, qid, activity(True, True)), today)
+    assert done.text == "You have passed every unit. Well done."
