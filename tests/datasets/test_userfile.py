@@ -130,3 +130,85 @@ def test_upload_widget_reports_into_a_live_region():
     w._changed({"new": ({"name": "ok.csv", "content": memoryview(
         b"opened_date,team,balance_gbp,repayment_plan,days_to_first_contact\n2024-01-02,A,5,no,1\n")},)})
     assert "Loaded 1 rows from ok.csv" in w.message.value and len(got) == 1 and w.frame is not None
+
+
+HEAD = "opened_date,team,balance_gbp,repayment_plan,days_to_first_contact\n"
+
+
+def test_us_dates_are_read_month_first_for_the_whole_column():
+    """The issue's file: 2,000 dates in mm/dd/yyyy loaded with 722 day/month swapped. Now none is."""
+    opened = generate("debt_recovery", rows=2000, seed=5)["opened_date"].dt.normalize()
+    text = HEAD + "".join(f"{d:%m/%d/%Y},A,1,no,1\n" for d in opened)
+    loaded = load_user_file(csv(text), schema="debt_recovery", columns=COLS)["opened_date"]
+    ambiguous = int(((opened.dt.day <= 12) & (opened.dt.day != opened.dt.month)).sum())
+    assert ambiguous > 500  # the rows an unchecked day-first reading would have swapped
+    assert (loaded == opened).all()
+
+
+def test_uk_dates_with_one_unambiguous_value_settle_the_column():
+    loaded = load_user_file(csv(HEAD + "02/04/2024,A,1,no,1\n13/04/2024,A,1,no,1\n"), schema="debt_recovery",
+                            columns=COLS)["opened_date"]
+    assert loaded.tolist() == [pd.Timestamp("2024-04-02"), pd.Timestamp("2024-04-13")]
+
+
+def test_ambiguous_dates_ask_the_learner_and_dayfirst_answers():
+    data = csv(HEAD + "2024-04-02,A,1,no,1\n02/04/2024,A,1,no,1\n05/06/24,A,1,no,1\n")
+    with pytest.raises(DataFileError, match="The dates in column 'opened_date' could be day first or month first: "
+                       "nothing in the file settles it \\(row 3, '02/04/2024', is 2 April read the UK way or "
+                       "4 February read the US way\\). Say which: dayfirst=True") as info:
+        load_user_file(data, schema="debt_recovery", columns=COLS)
+    assert (info.value.column, info.value.row) == ("opened_date", 3)
+    uk = load_user_file(data, schema="debt_recovery", columns=COLS, dayfirst=True)["opened_date"]
+    us = load_user_file(data, schema="debt_recovery", columns=COLS, dayfirst=False)["opened_date"]
+    assert uk.tolist() == [pd.Timestamp("2024-04-02"), pd.Timestamp("2024-04-02"), pd.Timestamp("2024-06-05")]
+    assert us.tolist() == [pd.Timestamp("2024-04-02"), pd.Timestamp("2024-02-04"), pd.Timestamp("2024-05-06")]
+
+
+def test_a_column_mixing_day_first_and_month_first_is_refused():
+    data = csv(HEAD + "31/03/2024,A,1,no,1\n03/31/2024,A,1,no,1\n")
+    with pytest.raises(DataFileError, match="Column 'opened_date' mixes two date orders: row 2 \\('31/03/2024'\\) "
+                       "can only be day first and row 3 \\('03/31/2024'\\) can only be month first") as info:
+        load_user_file(data, schema="debt_recovery", columns=COLS)
+    assert info.value.row == 3
+
+
+def test_dayfirst_that_contradicts_the_file_is_refused():
+    with pytest.raises(DataFileError, match="was to be read day first \\(dayfirst=True\\), but row 2 "
+                       "\\('03/31/2024'\\) can only be month first"):
+        load_user_file(csv(HEAD + "03/31/2024,A,1,no,1\n"), schema="debt_recovery", columns=COLS, dayfirst=True)
+
+
+def test_year_first_slashes_and_dates_in_words():
+    data = csv(HEAD + "2024/04/02,A,1,no,1\n2 April 2024,A,1,no,1\n")
+    assert load_user_file(data, schema="debt_recovery", columns=COLS)["opened_date"].tolist() == [
+        pd.Timestamp("2024-04-02")] * 2
+
+
+def test_rows_are_named_as_the_spreadsheet_shows_them_after_blank_rows():
+    # row 1 blank, header in row 2, data in 3, blank rows 4-5, the fault in row 6
+    data = csv("\n" + HEAD + "2024-01-02,A,100,yes,3\n\n,,,,\n2024-01-03,B,abc,no,4\n")
+    with pytest.raises(DataFileError, match="Wrong type in column 'balance_gbp' at row 6 \\(value 'abc'\\)") as info:
+        load_user_file(data, schema="debt_recovery", columns=COLS)
+    assert info.value.row == 6
+
+
+def test_excel_rows_are_named_as_excel_shows_them(tmp_path):
+    frame = pd.DataFrame({"opened_date": ["2024-01-02", None, "2024-01-04"], "team": ["A", None, ""],
+                          "balance_gbp": [1, None, 2], "repayment_plan": ["no", None, "no"],
+                          "days_to_first_contact": [1, None, 2]})
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, startrow=2)  # two blank rows above the header (row 3)
+    with pytest.raises(DataFileError, match="Column 'team' is blank at row 6") as info:
+        load_user_file(buffer.getvalue(), schema="debt_recovery", columns=COLS, filename="debts.xlsx")
+    assert info.value.row == 6
+
+
+def test_misspelt_headings_get_did_you_mean():
+    data = csv("Opened Date,team,balnce_gbp,repayment_plan,days_to_first_contact\n2024-01-02,A,1,no,1\n")
+    with pytest.raises(DataFileError, match="missing column 'opened_date' \\(and 1 more: balance_gbp\\).*"
+                       "Did you mean 'Opened Date' for 'opened_date'; 'balnce_gbp' for 'balance_gbp'\\? "
+                       "Rename the heading in row 1 to match"):
+        load_user_file(data, schema="debt_recovery", columns=COLS)
+    with pytest.raises(DataFileError) as info:
+        load_user_file(csv("opened_date,colour\n2024-01-02,A\n"), schema="debt_recovery", columns=COLS)
+    assert "Did you mean" not in str(info.value)
