@@ -155,7 +155,7 @@ def _parse_dates(text: pd.Series, blank: pd.Series, col: Column, dayfirst: bool 
                 f"settles it (row {int(d.index[0])}, {sample!r}, is {_day_month(a, b)} read the UK way "
                 f"or {_day_month(b, a)} read the US way). Say which: dayfirst=True for UK dates (31/03/2024) "
                 "or dayfirst=False for US dates (03/31/2024)",
-                column=col.name, row=int(d.index[0]))
+                column=col.name, row=int(d.index[0]), kind="date_order")
         day, month = (d[0], d[1]) if dayfirst else (d[1], d[0])
         year = d[2].where(d[2].str.len() == 4, "20" + d[2])  # Excel's short year: 24 is 2024
         iso = year + "-" + month.str.zfill(2) + "-" + day.str.zfill(2) + (" " + d[3]).fillna("")

@@ -11,6 +11,7 @@ from course.datasets import DataFileError, generate, load_user_file
 from course.exceptions import CourseError
 
 COLS = ["opened_date", "team", "balance_gbp", "repayment_plan", "days_to_first_contact"]
+HEAD = "opened_date,team,balance_gbp,repayment_plan,days_to_first_contact\n"
 
 
 def csv(text: str) -> bytes:
@@ -114,25 +115,54 @@ def test_file_name_is_used_in_messages():
         load_user_file(b"", schema="debt_recovery", filename="mine.csv")
 
 
-def test_upload_widget_reports_into_a_live_region():
+def test_upload_widget_reports_into_a_live_region(tmp_path):
     from course.datasets import upload_widget
 
     got: list[pd.DataFrame] = []
-    w = upload_widget("debt_recovery", columns=COLS, on_load=got.append)
-    assert "<strong>Upload your own debt recovery portfolio data" in w.label.value
-    assert w.upload.tooltip.startswith("Upload your own debt recovery portfolio data")
-    assert w.upload.accept == ".csv,.xlsx" and w.upload.description == "Choose file"
+    w = upload_widget("debt_recovery", columns=COLS, on_load=got.append, folder=tmp_path)
+    assert w.upload.label.startswith("Upload your own debt recovery portfolio data (CSV UTF-8 or .xlsx, up to 10.4 MB)")
+    assert w.upload.accept == ".csv,.xlsx" and w.upload.limit_bytes == 10 * 1024 * 1024 - 64 * 1024
     assert 'aria-live="polite"' in w.message.value and "stays on this computer" in w.message.value
     w.load(b"opened_date,team\n2024-01-02,A\n", "mine.csv")
     assert 'role="alert"' in w.message.value and 'aria-live="assertive"' in w.message.value
     assert "There is a problem" in w.message.value and "missing column &#x27;balance_gbp&#x27;" in w.message.value
     assert w.frame is None and not got
-    w._changed({"new": ({"name": "ok.csv", "content": memoryview(
-        b"opened_date,team,balance_gbp,repayment_plan,days_to_first_contact\n2024-01-02,A,5,no,1\n")},)})
+    # the browser sends a file that fits as one message with its bytes
+    w.upload._handle_custom_msg({"event": "file", "name": "ok.csv", "size": 90}, [memoryview(
+        b"opened_date,team,balance_gbp,repayment_plan,days_to_first_contact\n2024-01-02,A,5,no,1\n")])
     assert "Loaded 1 rows from ok.csv" in w.message.value and len(got) == 1 and w.frame is not None
 
 
-HEAD = "opened_date,team,balance_gbp,repayment_plan,days_to_first_contact\n"
+def test_a_file_too_big_to_upload_gets_its_size_and_the_path_that_works(tmp_path):
+    from course.datasets import upload_widget
+
+    got: list[pd.DataFrame] = []
+    w = upload_widget("debt_recovery", columns=COLS, on_load=got.append, folder=tmp_path)
+    # the browser checked the size and sent only the name and size (Tornado drops messages over 10 MiB)
+    w.upload._handle_custom_msg({"event": "too_big", "name": "debts.csv", "size": 51_234_567}, [])
+    assert ("debts.csv is 51.2 MB, more than the 10.4 MB the app can receive in one upload. Copy the file into "
+            f"your folder ({tmp_path})") in w.message.value.replace("&#x27;", "'")
+    assert f"load_user_file('{tmp_path / 'debts.csv'}', schema='debt_recovery')" in w.message.value.replace("&#x27;", "'")
+    big = generate("debt_recovery", rows=20_000, seed=2)
+    big.to_csv(tmp_path / "debts.csv", index=False)
+    w.refresh_files()
+    assert w.files.options[1][1] == "debts.csv" and w.files.options[1][0].startswith("debts.csv (")
+    w.files.value = "debts.csv"
+    w.load_button.click()
+    assert "Loaded 20,000 rows from debts.csv" in w.message.value and len(got[0]) == 20_000
+
+
+def test_upload_widget_asks_the_date_order_and_reads_again(tmp_path):
+    from course.datasets import upload_widget
+
+    got: list[pd.DataFrame] = []
+    w = upload_widget("debt_recovery", columns=COLS, on_load=got.append, folder=tmp_path)
+    w.load(csv(HEAD + "02/04/2024,A,1,no,1\n"), "dates.csv")
+    assert w.date_order.layout.display == "flex" and "could be day first or month first" in w.message.value
+    w.date_order.value = False  # month first
+    assert w.date_order.layout.display == "none" and w.date_order.value is None
+    assert got[0]["opened_date"].tolist() == [pd.Timestamp("2024-02-04")]
+
 
 
 def test_us_dates_are_read_month_first_for_the_whole_column():
