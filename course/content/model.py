@@ -104,7 +104,10 @@ class Activity(Strict):
 
 class Criterion(Strict):
     id: Id
-    text: Text = Field(description="What the learner must show.")
+    ac: Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]*\.[1-9][0-9]*$")] | None = Field(
+        None, description="Assessment criterion number, learning outcome first: \"2.3\" is the third "
+        "criterion of the unit's second outcome (checked against the unit's outcomes).")
+    text: Text = Field(description="What the learner must show: one judgement, led by its command verb.")
     meets: Text = Field(description="What an answer that meets it looks like.")
     marks: int = Field(1, ge=1)
 
