@@ -105,9 +105,15 @@ def check_unit(unit: Unit, loaded: Loaded) -> Iterator[Problem]:
         yield report(["elements"], f"duplicate scenario id {dup!r}")
     for dup in duplicates([a.id for a in unit.activities]):
         yield report(["activities"], f"duplicate activity id {dup!r}")
+    named = {m.id for m in unit.misconceptions}
     for i, element in enumerate(unit.elements):
         for j, q in enumerate(element.questions):
             yield from check_question(q, ["elements", i, "questions", j], report, formative=True)
+            for k, opt in enumerate(q.options):
+                if named and opt.misconception and opt.misconception not in named:
+                    yield report(["elements", i, "questions", j, "options", k, "misconception"],
+                                 f"{opt.misconception!r} is not one of the unit's named misconceptions: add it to "
+                                 "`misconceptions` or use one of their ids")
         for j, s in enumerate(element.scenarios):
             yield from check_scenario(s, ["elements", i, "scenarios", j], report)
     if unit.assessment == "assignment" and unit.assignment is None:

@@ -191,3 +191,12 @@ def test_criterion_numbers_and_verbs_are_checked(tmp_path, change, message):
     shutil.copy(REPO / "catalogue.yaml", root / "catalogue.yaml")
     edit(root, L4, change)
     fails_with(root, message)
+
+
+def test_a_wrong_option_names_one_of_the_units_misconceptions(tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(REPO / "level4" / "managing-risk", root / "level4" / "managing-risk")
+    shutil.copy(REPO / "catalogue.yaml", root / "catalogue.yaml")
+    edit(root, L4, lambda d: d["elements"][0]["questions"][0]["options"][0].update(misconception="Risks are bad"))
+    fails_with(root, "elements[0].questions[0].options[0].misconception: 'Risks are bad' is not one of the unit's "
+                     "named misconceptions")
