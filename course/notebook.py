@@ -23,7 +23,7 @@ from course.record import ResponseRecord
 from course.widgets import (
     ChecklistWidget, CourseWidget, CpdLogWidget, QuestionWidget, ScenarioWidget, WrittenWidget,
 )
-from course.widgets.strategy import STRATEGY_TYPES, strategy_widget
+from course.widgets.strategy import STRATEGY_TYPES, strategy_widget, task_widget
 from course.widgets.test import TestSession
 
 SECTIONS = (
@@ -144,9 +144,20 @@ class UnitSession:
         if not self.grading:
             display(self.activity(aid))
 
+    def task_grid(self, task_id: str) -> CourseWidget | None:
+        """The grid or table the task names (a power/interest grid, a risk register), or None."""
+        task = next((t for t in (self.unit.assignment.tasks if self.unit.assignment else []) if t.id == task_id), None)
+        if task is None:
+            raise KeyError(f"unit {self.unit.id!r} has no assignment task {task_id!r}")
+        grid = task_widget(self.record, task)
+        return self._keep(grid) if grid is not None else None
+
     def show_task(self, task_id: str) -> None:
         if not self.grading:
             display(self.task(task_id))
+            grid = self.task_grid(task_id)
+            if grid is not None:
+                display(grid)
 
 
 def open_unit(folder: str | Path = ".", learner: str | None = None) -> UnitSession:

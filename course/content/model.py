@@ -112,12 +112,18 @@ class Criterion(Strict):
     marks: int = Field(1, ge=1)
 
 
+TaskWidget = Literal["stakeholder_map", "risk_register", "swot", "pestle"]
+
+
 class Task(Strict):
     id: Id
     title: Text
     brief: Text
     min_words: int = Field(ge=0)
     max_words: int = Field(gt=0)
+    widget: TaskWidget | None = Field(
+        None, description="A grid or table the task asks for, shown with the writing box (course.widgets."
+        "strategy); its entries are part of the answer the assessor marks.")
     criteria: list[Criterion] = Field(min_length=1)
 
 

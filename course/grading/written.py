@@ -34,6 +34,8 @@ from course.grading.context import GradingContext
 from course.grading.marking import record_key
 from course.grading.sittings import parse_assignment
 from course.record import RECORD_FILE, read_record, verify
+from course.widgets.analysis_tables import analysis_html
+from course.widgets.strategy import task_widget_id
 
 UNTRUSTED = "the saved answer failed the record's tamper check"
 
@@ -46,6 +48,7 @@ class WrittenAnswer:
     text: str                   # "" when nothing was saved (or it could not be trusted)
     saved_at: str | None        # ISO time of the entry the text comes from
     problem: str | None = None  # why the answer cannot be trusted or read; None when fine
+    table: str = ""             # the task's grid or register as an HTML table ("" if it has none)
 
     @property
     def words(self) -> int:
@@ -53,7 +56,7 @@ class WrittenAnswer:
 
     @property
     def answered(self) -> bool:
-        return bool(self.text.strip()) and self.problem is None
+        return (bool(self.text.strip()) or bool(self.table)) and self.problem is None
 
 
 def task_of(grade_id: str) -> str | None:
@@ -64,6 +67,7 @@ def written_answers(folder: Path, unit: Unit, learner: str, course_secret: bytes
     """Every task's latest trusted answer in the record in ``folder``. Never raises for a bad
     record: each answer then carries the problem instead of text."""
     tasks = [t.id for t in unit.assignment.tasks] if unit.assignment else []
+    grids = {t.id: t for t in unit.assignment.tasks if t.widget} if unit.assignment else {}
 
     def all_with(problem: str) -> dict[str, WrittenAnswer]:
         return {t: WrittenAnswer(t, "", None, problem) for t in tasks}
@@ -78,16 +82,23 @@ def written_answers(folder: Path, unit: Unit, learner: str, course_secret: bytes
     if key is None:
         return all_with("the record was sealed by the course server but the grader has no course secret")
     check = verify(header, entries, key, learner=learner, unit=unit.id)
-    latest = {e.item: e for e in entries if e.kind == "answer" and e.item in tasks}
+    wanted = {*tasks, *(task_widget_id(g) for g in grids.values())}
+    latest = {e.item: e for e in entries if e.kind == "answer" and e.item in wanted}
     out = {}
     for t in tasks:
         entry = latest.get(t)
+        grid = latest.get(task_widget_id(grids[t])) if t in grids else None
+        if grid is not None and not check.trusted(grid.item):
+            out[t] = WrittenAnswer(t, "", grid.at, f"{UNTRUSTED} ({check.reason()})")
+            continue
+        table = analysis_html(grids[t].widget, grid.response, grids[t].title) if grid is not None else ""
         if entry is None:
-            out[t] = WrittenAnswer(t, "", None)
+            out[t] = WrittenAnswer(t, "", grid.at if grid else None, table=table)
         elif not check.trusted(t):
             out[t] = WrittenAnswer(t, "", entry.at, f"{UNTRUSTED} ({check.reason()})")
         else:
-            out[t] = WrittenAnswer(t, str(entry.response or ""), entry.at)
+            out[t] = WrittenAnswer(t, str(entry.response or ""), max(entry.at, grid.at) if grid else entry.at,
+                                   table=table)
     return out
 
 
@@ -123,7 +134,10 @@ def answer_cell_source(task: Task, number: int, of: int, answer: WrittenAnswer) 
         return f"{heading}\n\n*The answer to this task cannot be shown: {plain_markdown(answer.problem)}.*"
     guidance = f"{task.min_words} to {task.max_words} words asked for"
     meta = f"*{answer.words} words ({guidance}). Last saved {_when(answer.saved_at)}.*"
-    return f"{heading}\n\n{meta}\n\n{plain_markdown(answer.text)}"
+    # The grid or register is generated HTML with every entry escaped (analysis_tables), so it
+    # renders as a table in nbgrader, the marking app and the learner's feedback.
+    table = f"\n\n{answer.table}" if answer.table else ""
+    return f"{heading}\n\n{meta}\n\n{plain_markdown(answer.text)}{table}"
 
 
 class FillWrittenAnswers(NbGraderPreprocessor):
