@@ -240,7 +240,7 @@ def strategy_widget(record: ResponseRecord, activity: Activity) -> AnalysisWidge
 
 def task_widget_id(task: Task) -> str:
     """The record item a task's grid or table saves under, beside the task's written answer."""
-    return f"{task.id}.{task.widget}"
+    return f"{task.id}-{task.widget.replace('_', '-')}"
 
 
 def task_widget(record: ResponseRecord, task: Task) -> AnalysisWidget | None:
