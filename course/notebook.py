@@ -29,7 +29,7 @@ from course.widgets import (
     ChecklistWidget, CourseWidget, CpdLogWidget, QuestionWidget, ScenarioWidget, WrittenWidget,
 )
 from course.widgets.handin import HandInWidget
-from course.widgets.strategy import STRATEGY_TYPES, strategy_widget
+from course.widgets.strategy import STRATEGY_TYPES, strategy_widget, task_widget
 from course.widgets.test import TestSession, attempts
 from course.widgets.times import uk_datetime
 
@@ -264,6 +264,14 @@ class UnitSession:
         if act is not None and act.type in STRATEGY_TYPES:
             self._show_saved_analysis(act)
 
+    def task_grid(self, task_id: str) -> CourseWidget | None:
+        """The grid or table the task names (a power/interest grid, a risk register), or None."""
+        task = next((t for t in (self.unit.assignment.tasks if self.unit.assignment else []) if t.id == task_id), None)
+        if task is None:
+            raise KeyError(f"unit {self.unit.id!r} has no assignment task {task_id!r}")
+        grid = task_widget(self.record, task)
+        return self._keep(grid) if grid is not None else None
+
     def show_task(self, task_id: str) -> None:
         if self.grading:
             return  # the grader copies the saved answer into the answer cell below
@@ -275,6 +283,9 @@ class UnitSession:
                          'Your answers are saved as you type.</p>'))
         display(HTML(criteria_html(task, self.unit.assignment.pass_rule == "all_criteria_met")))
         display(self.task(task_id))
+        grid = self.task_grid(task_id)
+        if grid is not None:
+            display(grid)
 
     # -- what the grader reads from the submission -----------------------------------------
     def saved(self, item: str):

@@ -94,20 +94,28 @@ def benchmark(
 
 
 def benchmark_chart(result: Benchmark, title: str | None = None) -> Chart:
-    """Dot plot, best at the top, each value labelled; median and good-practice lines named in the legend."""
+    """Dot plot ranked best at the top, each value and rank labelled; median and good-practice
+    lines named in the legend. Positions are explicit, so the order is the ranking (matplotlib
+    would otherwise place category labels in the order they were first plotted)."""
     t = result.table.iloc[::-1]
     fig, (ax,) = style.new_figure(8, 1.2 + 0.45 * len(t))
-    below = t["gap_to_median"] < 0
-    ax.plot(t["value"][~below], t.index[~below], linestyle="none", marker="o", color=style.MAIN, label="At or better than median")
-    ax.plot(t["value"][below], t.index[below], linestyle="none", marker="v", color=style.ALERT, label="Worse than median")
+    y = np.arange(len(t))
+    below = (t["gap_to_median"] < 0).to_numpy()
+    values = t["value"].to_numpy()
+    ax.plot(values[~below], y[~below], linestyle="none", marker="o", color=style.MAIN, label="At or better than median")
+    ax.plot(values[below], y[below], linestyle="none", marker="v", color=style.ALERT, label="Worse than median")
+    ax.set_yticks(y, [f"{rank}. {name}" for name, rank in t["rank"].items()])
+    ax.set_ylim(-0.6, len(t) - 0.4)
     ax.axvline(result.median, color=style.TARGET, linestyle="--", label=f"Median {result.fmt(result.median)}")
     ax.axvline(result.upper_quartile_value, color=style.GOOD, linestyle=":",
                label=f"Good practice (top quartile) {result.fmt(result.upper_quartile_value)}")
-    for name, v in t["value"].items():
-        ax.annotate(result.fmt(v), (v, name), textcoords="offset points", xytext=(6, 3), fontsize=8)
+    for pos, v in zip(y, values):
+        ax.annotate(result.fmt(v), (v, pos), textcoords="offset points", xytext=(6, 3), fontsize=8)
     if result.as_share:
         ax.xaxis.set_major_formatter(lambda v, _: f"{v:.1%}")
     ax.set_xlabel(result.measure)
-    ax.set_title(title or f"{result.measure.capitalize()} by group")
+    ax.set_title(title or f"{result.measure.capitalize()} by group, ranked")
     ax.legend(loc="best", fontsize=8)
-    return Chart(fig, f"{title or result.measure.capitalize()}: {result.summary}")
+    ranking = "; ".join(f"{r}. {name} {result.fmt(v)}" for name, r, v in
+                        zip(result.table.index, result.table["rank"], result.table["value"]))
+    return Chart(fig, f"{title or result.measure.capitalize()}: {result.summary} Ranking: {ranking}.")

@@ -105,9 +105,15 @@ def check_unit(unit: Unit, loaded: Loaded) -> Iterator[Problem]:
         yield report(["elements"], f"duplicate scenario id {dup!r}")
     for dup in duplicates([a.id for a in unit.activities]):
         yield report(["activities"], f"duplicate activity id {dup!r}")
+    named = {m.id for m in unit.misconceptions}
     for i, element in enumerate(unit.elements):
         for j, q in enumerate(element.questions):
             yield from check_question(q, ["elements", i, "questions", j], report, formative=True)
+            for k, opt in enumerate(q.options):
+                if named and opt.misconception and opt.misconception not in named:
+                    yield report(["elements", i, "questions", j, "options", k, "misconception"],
+                                 f"{opt.misconception!r} is not one of the unit's named misconceptions: add it to "
+                                 "`misconceptions` or use one of their ids")
         for j, s in enumerate(element.scenarios):
             yield from check_scenario(s, ["elements", i, "scenarios", j], report)
     if unit.assessment == "assignment" and unit.assignment is None:
@@ -122,10 +128,42 @@ def check_unit(unit: Unit, loaded: Loaded) -> Iterator[Problem]:
                 yield report(["assignment", "tasks", i, "criteria"], f"duplicate criterion id {dup!r}")
         yield from check_analysis_cells(unit, report)
         yield from check_rubric(unit, report)
+        yield from check_criteria_numbers(unit, report)
 
 
 def _words(text: str) -> list[str]:
     return "".join(ch if ch.isalnum() else " " for ch in text.lower()).split()
+
+
+# Command verbs that ask for Level 4 to 6 judgement (explain why, weigh up, decide and defend),
+# not recall ("state", "list", "describe").
+COMMAND_VERBS = ("analyse", "assess", "evaluate", "justify", "explain", "compare", "apply", "develop")
+
+
+def check_criteria_numbers(unit: Unit, report: Reporter) -> Iterator[Problem]:
+    """``ac`` numbers a criterion to the unit's outcomes: outcome 1..n, each number used once;
+    once one criterion is numbered, all are. At Levels 4 to 6 each criterion leads with a
+    command verb, so one criterion is one judgement of the level's kind."""
+    assert unit.assignment is not None
+    outcomes = len(unit.outcomes)
+    numbered = any(c.ac for t in unit.assignment.tasks for c in t.criteria)
+    seen: dict[str, str] = {}
+    for i, task in enumerate(unit.assignment.tasks):
+        for j, c in enumerate(task.criteria):
+            here = ["assignment", "tasks", i, "criteria", j]
+            if numbered and not c.ac:
+                yield report([*here, "ac"], "is required: the unit's other criteria are numbered to their learning "
+                                            "outcome (e.g. ac: \"2.1\")")
+            if c.ac:
+                lo = int(c.ac.split(".")[0])
+                if lo > outcomes:
+                    yield report([*here, "ac"], f"{c.ac!r} names learning outcome {lo}, but the unit has {outcomes}")
+                if c.ac in seen:
+                    yield report([*here, "ac"], f"{c.ac!r} is also criterion {seen[c.ac]!r}: each number is used once")
+                seen.setdefault(c.ac, c.id)
+            if 4 <= unit.level <= 6 and (_words(c.text) or [""])[0] not in COMMAND_VERBS:
+                yield report([*here, "text"], f"starts with {(_words(c.text) or [''])[0]!r}: a Level {unit.level} "
+                                              f"criterion leads with a command verb ({', '.join(COMMAND_VERBS)})")
 
 
 def check_rubric(unit: Unit, report: Reporter) -> Iterator[Problem]:

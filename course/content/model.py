@@ -104,7 +104,10 @@ class Activity(Strict):
 
 class Criterion(Strict):
     id: Id
-    text: Text = Field(description="What the learner must show.")
+    ac: Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]*\.[1-9][0-9]*$")] | None = Field(
+        None, description="Assessment criterion number, learning outcome first: \"2.3\" is the third "
+        "criterion of the unit's second outcome (checked against the unit's outcomes).")
+    text: Text = Field(description="What the learner must show: one judgement, led by its command verb.")
     meets: Text = Field(description="What an answer that meets it looks like.")
     marks: int = Field(1, ge=1)
     assessment_criterion: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+$")] | None = Field(
@@ -120,12 +123,18 @@ class AnalysisCell(Strict):
     text: Text = Field(description="Markdown (guidance), an activity id (activity) or Python (code).")
 
 
+TaskWidget = Literal["stakeholder_map", "risk_register", "swot", "pestle"]
+
+
 class Task(Strict):
     id: Id
     title: Text
     brief: Text
     min_words: int = Field(ge=0)
     max_words: int = Field(gt=0)
+    widget: TaskWidget | None = Field(
+        None, description="A grid or table the task asks for, shown with the writing box (course.widgets."
+        "strategy); its entries are part of the answer the assessor marks.")
     criteria: list[Criterion] = Field(min_length=1)
     analysis: list[AnalysisCell] = Field(
         default_factory=list, description="Workbook cells shown before the task's writing box.")

@@ -32,6 +32,8 @@ from course.content.scaffold import ANSWER_PREFIX
 from course.grading.context import GradingContext
 from course.grading.saved import UNTRUSTED, saved_answers  # noqa: F401 (UNTRUSTED: re-exported)
 from course.grading.sittings import parse_assignment
+from course.widgets.analysis_tables import analysis_html
+from course.widgets.strategy import task_widget_id
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class WrittenAnswer:
     text: str                   # "" when nothing was saved (or it could not be trusted)
     saved_at: str | None        # ISO time of the entry the text comes from
     problem: str | None = None  # why the answer cannot be trusted or read; None when fine
+    table: str = ""             # the task's grid or register as an HTML table ("" if it has none)
 
     @property
     def words(self) -> int:
@@ -49,7 +52,7 @@ class WrittenAnswer:
 
     @property
     def answered(self) -> bool:
-        return bool(self.text.strip()) and self.problem is None
+        return (bool(self.text.strip()) or bool(self.table)) and self.problem is None
 
 
 def task_of(grade_id: str) -> str | None:
@@ -62,10 +65,22 @@ def written_answers(folder: Path, unit: Unit, learner: str, course_secret: bytes
     record: each answer then carries the problem instead of text. With ``data_path``, the course
     service's hand-in notes decide the key and head (course.grading.handins)."""
     tasks = [t.id for t in unit.assignment.tasks] if unit.assignment else []
-    saved = saved_answers(folder, unit.id, learner, course_secret, tasks, attempt=attempt,
-                          data_path=data_path)
-    return {t: WrittenAnswer(t, "" if a.problem else str(a.response or ""), a.saved_at, a.problem)
-            for t, a in saved.items()}
+    grids = {t.id: t for t in unit.assignment.tasks if t.widget} if unit.assignment else {}
+    saved = saved_answers(folder, unit.id, learner, course_secret,
+                          [*tasks, *(task_widget_id(g) for g in grids.values())],
+                          attempt=attempt, data_path=data_path)
+    out = {}
+    for t in tasks:
+        entry = saved[t]
+        grid = saved[task_widget_id(grids[t])] if t in grids else None
+        if entry.problem or (grid is not None and grid.problem):
+            out[t] = WrittenAnswer(t, "", entry.saved_at, entry.problem or grid.problem)
+            continue
+        table = (analysis_html(grids[t].widget, grid.response, grids[t].title)
+                 if grid is not None and grid.response is not None else "")
+        times = [x for x in (entry.saved_at, grid.saved_at if grid else None) if x]
+        out[t] = WrittenAnswer(t, str(entry.response or ""), max(times) if times else None, table=table)
+    return out
 
 
 # -- the cell the assessor and learner see ---------------------------------------------------
@@ -100,7 +115,10 @@ def answer_cell_source(task: Task, number: int, of: int, answer: WrittenAnswer) 
         return f"{heading}\n\n*The answer to this task cannot be shown: {plain_markdown(answer.problem)}.*"
     guidance = f"{task.min_words} to {task.max_words} words asked for"
     meta = f"*{answer.words} words ({guidance}). Last saved {_when(answer.saved_at)}.*"
-    return f"{heading}\n\n{meta}\n\n{plain_markdown(answer.text)}"
+    # The grid or register is generated HTML with every entry escaped (analysis_tables), so it
+    # renders as a table in nbgrader, the marking app and the learner's feedback.
+    table = f"\n\n{answer.table}" if answer.table else ""
+    return f"{heading}\n\n{meta}\n\n{plain_markdown(answer.text)}{table}"
 
 
 class FillWrittenAnswers(NbGraderPreprocessor):

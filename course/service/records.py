@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from course.content import CourseContent
 from course.content.model import Question
 from course.scoring import is_correct
+from course.widgets.strategy import task_widget_id
 from course.record.format import Entry, Header
 from course.record.keys import learner_key
 from course.record.store import now
@@ -62,7 +63,9 @@ class ItemIndex:
             ids = {q.id for e in unit.elements for q in e.questions}
             ids |= {s.id for e in unit.elements for s in e.scenarios}
             ids |= {a.id for a in unit.activities}
-            ids |= {t.id for t in (unit.assignment.tasks if unit.assignment else [])}
+            tasks = unit.assignment.tasks if unit.assignment else []
+            ids |= {t.id for t in tasks}
+            ids |= {task_widget_id(t) for t in tasks if t.widget}  # a task's grid or register
             self.formative[unit.id] = frozenset(ids)
             self.questions.update({(unit.id, q.id): q for e in unit.elements for q in e.questions})
             self.cpd_logs.update((unit.id, a.id) for a in unit.activities if a.type == "cpd_log")

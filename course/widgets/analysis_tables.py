@@ -30,8 +30,9 @@ def _note(dropped: int) -> str:
     return f"<p>{dropped} saved entr{'y' if dropped == 1 else 'ies'} could not be read and {'is' if dropped == 1 else 'are'} not shown.</p>"
 
 
-def pestle_table(response: Any, label: str = "") -> str:
-    framework = FRAMEWORKS["pestle"]
+def pestle_table(response: Any, label: str = "", kind: str = "pestle") -> str:
+    """A rated boxes framework as a table: PESTLE, or a risk register grouped by response."""
+    framework = FRAMEWORKS[kind]
     boxes, dropped = read_boxes(framework, response)
     impact = dict(IMPACTS)
     body = []
@@ -45,7 +46,8 @@ def pestle_table(response: Any, label: str = "") -> str:
             head = f'<th scope="rowgroup" rowspan="{len(entries)}" {CELL}>{box.title}</th>' if n == 0 else ""
             rows.append(f"<tr>{head}<td {CELL}>{escape(e.text)}</td><td {CELL}>{impact[e.impact or '']}</td></tr>")
         body.append(f"<tbody>{''.join(rows)}</tbody>")
-    head = (f'<thead><tr><th scope="col" {CELL}>Factor</th><th scope="col" {CELL}>What you found</th>'
+    first, second = ("Response", "Risk") if kind == "risk_register" else ("Factor", "What you found")
+    head = (f'<thead><tr><th scope="col" {CELL}>{first}</th><th scope="col" {CELL}>{second}</th>'
             f'<th scope="col" {CELL}>Impact</th></tr></thead>')
     return f"<table {TABLE}>{_caption(framework.name, label)}{head}{''.join(body)}</table>{_note(dropped)}"
 
@@ -89,9 +91,14 @@ def stakeholder_table(response: Any, label: str = "") -> str:
             f"<tbody>{rows}</tbody></table><p>By Mendelow's power–interest matrix:</p><ul>{groups}</ul>{_note(dropped)}")
 
 
-TABLES = {"pestle": pestle_table, "swot": swot_table, "stakeholder_map": stakeholder_table}
+def risk_register_table(response: Any, label: str = "") -> str:
+    return pestle_table(response, label, kind="risk_register")
+
+
+TABLES = {"pestle": pestle_table, "swot": swot_table, "stakeholder_map": stakeholder_table,
+          "risk_register": risk_register_table}
 
 
 def analysis_html(kind: str, response: Any, label: str = "") -> str:
-    """The learner's analysis of ``kind`` ('pestle', 'swot' or 'stakeholder_map') as HTML."""
+    """The learner's analysis of ``kind`` ('pestle', 'swot', 'stakeholder_map' or 'risk_register') as HTML."""
     return f'<div class="odp-analysis-report">{TABLES[kind](response, label)}</div>'

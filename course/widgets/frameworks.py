@@ -126,7 +126,19 @@ SWOT = Framework("swot", "SWOT analysis", (
         "External: changes outside your operation that could harm its performance."),
 ), rated=False)
 
-FRAMEWORKS = {f.kind: f for f in (PESTLE, SWOT)}
+# A Level 4 risk register, grouped by the Orange Book's 4 Ts: each entry is one risk, rated by
+# its residual impact. The same boxes widget and table serve it, so no new front end is needed.
+_REGISTER_HINT = ("Write the risk as cause, event and effect; its owner (by role); the controls; inherent "
+                  "and residual scores (likelihood x impact); actions with owners and dates; the review date.")
+RISK_REGISTER = Framework("risk_register", "Risk register", (
+    Box("treat", "Treat", "a risk to treat", "Reduce it with controls. " + _REGISTER_HINT),
+    Box("tolerate", "Tolerate", "a risk to tolerate", "Accept it within appetite and monitor it. " + _REGISTER_HINT),
+    Box("transfer", "Transfer", "a risk to transfer", "Pass part of it to another party, such as a contract or "
+        "insurance. " + _REGISTER_HINT),
+    Box("terminate", "Terminate", "a risk to terminate", "Stop the activity that causes it. " + _REGISTER_HINT),
+), rated=True)
+
+FRAMEWORKS = {f.kind: f for f in (PESTLE, SWOT, RISK_REGISTER)}
 
 
 def read_boxes(framework: Framework, response: Any) -> tuple[dict[str, list[Entry]], int]:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from IPython.display import display
 
-from course.content.model import Activity
+from course.content.model import Activity, Task
 from course.record import ResponseRecord
 from course.widgets.analysis_tables import REPORT_METADATA, analysis_html
 from course.widgets.base import CourseWidget
@@ -258,6 +258,21 @@ def strategy_widget(record: ResponseRecord, activity: Activity) -> AnalysisWidge
         return BoxesWidget(record, activity.id, activity.title, FRAMEWORKS[activity.type],
                            prompt=activity.prompt)
     raise ValueError(f"activity {activity.id!r} is a {activity.type}, not one of {', '.join(STRATEGY_TYPES)}")
+
+
+def task_widget_id(task: Task) -> str:
+    """The record item a task's grid or table saves under, beside the task's written answer."""
+    return f"{task.id}-{task.widget.replace('_', '-')}"
+
+
+def task_widget(record: ResponseRecord, task: Task) -> AnalysisWidget | None:
+    """The grid or table a task names (``widget:`` in unit.yaml), or None."""
+    if task.widget is None:
+        return None
+    label = f"{task.title}: {'stakeholder map' if task.widget == 'stakeholder_map' else FRAMEWORKS[task.widget].name}"
+    if task.widget == "stakeholder_map":
+        return StakeholderMapWidget(record, task_widget_id(task), label, prompt=task.brief)
+    return BoxesWidget(record, task_widget_id(task), label, FRAMEWORKS[task.widget], prompt=task.brief)
 
 
 def analysis(session: UnitSession, activity_id: str) -> AnalysisWidget:

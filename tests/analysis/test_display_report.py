@@ -17,8 +17,8 @@ from course.analysis.report import _chromium, export_report
 def test_figure_html_has_alt_text_and_visible_caption():
     chart = control_chart(xmr([5, 6, 5, 7, 6, 5, 6]), title="Weekly complaints")
     html = chart._repr_html_()
-    assert html.startswith("<figure") and 'alt="Weekly complaints: 7 points' in html
-    assert "<figcaption" in html and "Weekly complaints: 7 points" in html
+    assert html.startswith("<figure") and 'alt="Weekly complaints: no special-cause signals' in html
+    assert "<figcaption" in html and "Weekly complaints: no special-cause signals" in html
     assert 'src="data:image/png;base64,' in html
     assert figure_html(chart.figure, 'A "quoted" caption').count('alt="A &quot;quoted&quot; caption"') == 1
 
@@ -60,7 +60,7 @@ def test_export_report_html_without_code(tmp_path):
     html = files.html.read_text(encoding="utf-8")
     assert "SECRET_CODE_MARKER" not in html and "from course.analysis" not in html
     assert "My project report" in html
-    assert "<figcaption" in html and "Weekly complaints: 7 points" in html and "rule 1" in html
+    assert "<figcaption" in html and "Weekly complaints: 1 special-cause signal(s), the biggest" in html and "rule 1" in html
     assert files.pdf is None
     assert nbformat.read(path, as_version=4).cells[1].outputs == []  # the learner's file is untouched
 

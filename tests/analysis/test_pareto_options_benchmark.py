@@ -88,3 +88,19 @@ def test_benchmark_bad_inputs():
         benchmark({"only": 1.0})
     with pytest.raises(AnalysisError, match="column 'site' is not in the data"):
         benchmark(pd.DataFrame({"team": ["a"]}), "site", "team")
+
+
+def test_benchmark_chart_is_drawn_in_rank_order():
+    """Best at the top, every row in rank order, whichever marker (better or worse than median) it has."""
+    values = {"Leeds": 0.90, "Bootle": 0.97, "Durham": 0.88, "Newport": 0.95, "Peterborough": 0.93}
+    b = benchmark(values, measure="share on time")
+    chart = benchmark_chart(b)
+    ax = chart.figure.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[::-1] == ["1. Bootle", "2. Newport", "3. Peterborough", "4. Leeds", "5. Durham"]
+    ticks = ax.get_yticks()
+    for line in ax.lines[:2]:  # the two marker series sit at their rank's position
+        for x, y in zip(line.get_xdata(), line.get_ydata()):
+            assert labels[list(ticks).index(y)].split(". ")[1] == next(k for k, v in values.items() if v == x)
+    assert "Ranking: 1. Bootle 97.0%; 2. Newport 95.0%; 3. Peterborough 93.0%; 4. Leeds 90.0%; 5. Durham 88.0%." \
+        in chart.caption

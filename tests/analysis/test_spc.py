@@ -67,7 +67,10 @@ def test_baseline_sets_limits_from_a_stable_period():
 def test_chart_caption_states_the_signals():
     s = pd.Series([10, 11, 10, 11, 10, 11, 40], index=pd.date_range("2024-01-01", periods=7, freq="MS"))
     chart = control_chart(xmr(s), title="Complaints a month")
-    assert "Complaints a month: 7 points" in chart.caption
+    # the finding (biggest signal first) leads; the chart's description follows
+    assert chart.caption.startswith("Complaints a month: 1 special-cause signal(s), the biggest at Jul 2024 "
+                                    "(40, 5.0 sigma above the centre); rule 1")
+    assert "7 points, centre 14.71" in chart.caption
     assert "rule 1" in chart.caption and "Jul 2024" in chart.caption
     stable = control_chart(xmr([5, 6, 5, 6, 5, 6]), title="Stable")
     assert "no special-cause signals" in stable.caption
@@ -89,3 +92,64 @@ def test_chart_caption_states_the_signals():
 def test_bad_inputs_are_explained(call, message):
     with pytest.raises(AnalysisError, match=message):
         call()
+
+
+def test_biggest_signal_is_named_first():
+    s = pd.Series([10, 11, 10, 11, 25, 11, 10, 11, 10, 40, 10, 11],
+                  index=pd.date_range("2024-01-01", periods=12, freq="MS"))
+    r = xmr(s, rules=(1,), baseline=("2024-01", "2024-04"))
+    assert r.signal_positions == [4, 9]
+    assert r.finding.startswith("2 special-cause signal(s), the biggest at Oct 2024 (40, ")
+
+
+def laney_by_hand(d, n):
+    p_bar = d.sum() / n.sum()
+    sigma = np.sqrt(p_bar * (1 - p_bar) / n)
+    z = (d / n - p_bar) / sigma
+    sigma_z = np.mean(np.abs(np.diff(z))) / 1.128
+    return p_bar, sigma_z, p_bar + 3 * sigma * sigma_z, p_bar - 3 * sigma * sigma_z
+
+
+def overdispersed_months(seed=7, months=60):
+    """Monthly misses out of ~1,600 cases whose true rate drifts month to month (as real services do)."""
+    rng = np.random.default_rng(seed)
+    n = rng.integers(1500, 1700, months)
+    rate = np.clip(0.08 + rng.normal(0, 0.016, months), 0.01, 0.5)
+    d = rng.binomial(n, rate)
+    return pd.Series(d, index=pd.date_range("2020-04-01", periods=months, freq="MS")), pd.Series(n, index=pd.date_range("2020-04-01", periods=months, freq="MS"))
+
+
+def test_laney_p_prime_is_chosen_when_over_dispersed_and_said_in_the_caption():
+    d, n = overdispersed_months()
+    p_bar, sigma_z, upper, lower = laney_by_hand(d.to_numpy(), n.to_numpy())
+    assert sigma_z > 2  # far more spread than binomial sampling alone
+    plain = p_chart(d, n, method="p")
+    auto = p_chart(d, n)
+    assert auto.method == "laney" and auto.sigma_z == pytest.approx(sigma_z)
+    assert auto.upper.to_numpy() == pytest.approx(upper) and auto.lower.to_numpy() == pytest.approx(lower)
+    assert len(plain.signals) > 15 and len(auto.signals) < 4 and auto.p_chart_signals == len(plain.signals)
+    caption = control_chart(auto, title="Monthly misses").caption
+    assert f"Laney p′ chart: the proportions vary more from period to period than their sample sizes explain " \
+           f"(Laney sigma_z = {sigma_z:.2f})" in caption
+    assert f"a standard p-chart would flag {len(plain.signals)} signal(s)" in caption
+
+
+def test_binomial_data_keeps_the_p_chart():
+    rng = np.random.default_rng(3)
+    n = pd.Series(rng.integers(1500, 1700, 60))
+    d = pd.Series(rng.binomial(n, 0.08))
+    r = p_chart(d, n)
+    assert r.method == "p" and 0.7 < r.sigma_z < 1.3
+    assert "p-chart: limits from the sample sizes (Laney sigma_z = " in r.summary
+
+
+def test_xmr_of_proportions():
+    d, n = overdispersed_months(months=20)
+    r = p_chart(d, n, method="xmr")
+    p = (d / n).to_numpy()
+    mr = np.mean(np.abs(np.diff(p)))
+    assert r.centre == pytest.approx(p.mean())
+    assert r.upper.to_numpy() == pytest.approx(p.mean() + 3 * mr / 1.128)
+    assert "XmR chart of the proportions" in r.summary
+    with pytest.raises(AnalysisError, match="method must be 'auto', 'p', 'laney' or 'xmr'"):
+        p_chart(d, n, method="u")

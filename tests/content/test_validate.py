@@ -170,3 +170,51 @@ def test_notebook_that_lost_its_graded_cell(content_tree):
     nb.cells = [c for c in nb.cells if c.id != "test-result"]
     nbformat.write(nb, path)
     fails_with(content_tree, "level2/sample-unit/sample-unit.ipynb: has lost its graded cell 'test-result'")
+
+
+L4 = "level4/managing-risk/unit.yaml"
+
+
+def test_level4_criteria_are_numbered_to_their_outcomes_with_one_judgement_each():
+    """Every Level 4 criterion has an assessment criterion number on one of its unit's outcomes,
+    used once, and leads with a Level 4 command verb."""
+    from course.content import load_course
+    from course.content.checks import COMMAND_VERBS
+
+    course = load_course(REPO, with_banks=False)
+    units = [u for u in course.units.values() if u.level == 4]
+    assert {u.id for u in units} >= {"leadership-management", "managing-change", "managing-risk"}
+    for unit in units:
+        criteria = [c for t in unit.assignment.tasks for c in t.criteria]
+        assert len({c.ac for c in criteria}) == len(criteria) and all(c.ac for c in criteria)
+        assert {int(c.ac.split(".")[0]) for c in criteria} == set(range(1, len(unit.outcomes) + 1))
+        assert all(c.text.split()[0].lower() in COMMAND_VERBS for c in criteria)
+
+
+@pytest.mark.parametrize("change,message", [
+    (lambda d: d["assignment"]["tasks"][0]["criteria"][0].update(ac="9.1"),
+     "assignment.tasks[0].criteria[0].ac: '9.1' names learning outcome 9, but the unit has 5"),
+    (lambda d: d["assignment"]["tasks"][0]["criteria"][1].update(ac="5.1"),
+     "assignment.tasks[0].criteria[1].ac: '5.1' is also criterion 'mr-t1-c1': each number is used once"),
+    (lambda d: d["assignment"]["tasks"][1]["criteria"][0].pop("ac"),
+     "assignment.tasks[1].criteria[0].ac: is required: the unit's other criteria are numbered"),
+    (lambda d: d["assignment"]["tasks"][0]["criteria"][0].update(ac="one"),
+     "assignment.tasks[0].criteria[0].ac"),
+    (lambda d: d["assignment"]["tasks"][0]["criteria"][0].update(text="State what a risk is"),
+     "assignment.tasks[0].criteria[0].text: starts with 'state': a Level 4 criterion leads with a command verb"),
+])
+def test_criterion_numbers_and_verbs_are_checked(tmp_path, change, message):
+    root = tmp_path / "content"
+    shutil.copytree(REPO / "level4" / "managing-risk", root / "level4" / "managing-risk")
+    shutil.copy(REPO / "catalogue.yaml", root / "catalogue.yaml")
+    edit(root, L4, change)
+    fails_with(root, message)
+
+
+def test_a_wrong_option_names_one_of_the_units_misconceptions(tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(REPO / "level4" / "managing-risk", root / "level4" / "managing-risk")
+    shutil.copy(REPO / "catalogue.yaml", root / "catalogue.yaml")
+    edit(root, L4, lambda d: d["elements"][0]["questions"][0]["options"][0].update(misconception="Risks are bad"))
+    fails_with(root, "elements[0].questions[0].options[0].misconception: 'Risks are bad' is not one of the unit's "
+                     "named misconceptions")

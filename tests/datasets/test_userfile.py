@@ -11,6 +11,7 @@ from course.datasets import DataFileError, generate, load_user_file
 from course.exceptions import CourseError
 
 COLS = ["opened_date", "team", "balance_gbp", "repayment_plan", "days_to_first_contact"]
+HEAD = "opened_date,team,balance_gbp,repayment_plan,days_to_first_contact\n"
 
 
 def csv(text: str) -> bytes:
@@ -114,19 +115,130 @@ def test_file_name_is_used_in_messages():
         load_user_file(b"", schema="debt_recovery", filename="mine.csv")
 
 
-def test_upload_widget_reports_into_a_live_region():
+def test_upload_widget_reports_into_a_live_region(tmp_path):
     from course.datasets import upload_widget
 
     got: list[pd.DataFrame] = []
-    w = upload_widget("debt_recovery", columns=COLS, on_load=got.append)
-    assert "<strong>Upload your own debt recovery portfolio data" in w.label.value
-    assert w.upload.tooltip.startswith("Upload your own debt recovery portfolio data")
-    assert w.upload.accept == ".csv,.xlsx" and w.upload.description == "Choose file"
+    w = upload_widget("debt_recovery", columns=COLS, on_load=got.append, folder=tmp_path)
+    assert w.upload.label.startswith("Upload your own debt recovery portfolio data (CSV UTF-8 or .xlsx, up to 10.4 MB)")
+    assert w.upload.accept == ".csv,.xlsx" and w.upload.limit_bytes == 10 * 1024 * 1024 - 64 * 1024
     assert 'aria-live="polite"' in w.message.value and "stays on this computer" in w.message.value
     w.load(b"opened_date,team\n2024-01-02,A\n", "mine.csv")
     assert 'role="alert"' in w.message.value and 'aria-live="assertive"' in w.message.value
     assert "There is a problem" in w.message.value and "missing column &#x27;balance_gbp&#x27;" in w.message.value
     assert w.frame is None and not got
-    w._changed({"new": ({"name": "ok.csv", "content": memoryview(
-        b"opened_date,team,balance_gbp,repayment_plan,days_to_first_contact\n2024-01-02,A,5,no,1\n")},)})
+    # the browser sends a file that fits as one message with its bytes
+    w.upload._handle_custom_msg({"event": "file", "name": "ok.csv", "size": 90}, [memoryview(
+        b"opened_date,team,balance_gbp,repayment_plan,days_to_first_contact\n2024-01-02,A,5,no,1\n")])
     assert "Loaded 1 rows from ok.csv" in w.message.value and len(got) == 1 and w.frame is not None
+
+
+def test_a_file_too_big_to_upload_gets_its_size_and_the_path_that_works(tmp_path):
+    from course.datasets import upload_widget
+
+    got: list[pd.DataFrame] = []
+    w = upload_widget("debt_recovery", columns=COLS, on_load=got.append, folder=tmp_path)
+    # the browser checked the size and sent only the name and size (Tornado drops messages over 10 MiB)
+    w.upload._handle_custom_msg({"event": "too_big", "name": "debts.csv", "size": 51_234_567}, [])
+    assert ("debts.csv is 51.2 MB, more than the 10.4 MB the app can receive in one upload. Copy the file into "
+            f"your folder ({tmp_path})") in w.message.value.replace("&#x27;", "'")
+    assert f"load_user_file('{tmp_path / 'debts.csv'}', schema='debt_recovery')" in w.message.value.replace("&#x27;", "'")
+    big = generate("debt_recovery", rows=20_000, seed=2)
+    big.to_csv(tmp_path / "debts.csv", index=False)
+    w.refresh_files()
+    assert w.files.options[1][1] == "debts.csv" and w.files.options[1][0].startswith("debts.csv (")
+    w.files.value = "debts.csv"
+    w.load_button.click()
+    assert "Loaded 20,000 rows from debts.csv" in w.message.value and len(got[0]) == 20_000
+
+
+def test_upload_widget_asks_the_date_order_and_reads_again(tmp_path):
+    from course.datasets import upload_widget
+
+    got: list[pd.DataFrame] = []
+    w = upload_widget("debt_recovery", columns=COLS, on_load=got.append, folder=tmp_path)
+    w.load(csv(HEAD + "02/04/2024,A,1,no,1\n"), "dates.csv")
+    assert w.date_order.layout.display == "flex" and "could be day first or month first" in w.message.value
+    w.date_order.value = False  # month first
+    assert w.date_order.layout.display == "none" and w.date_order.value is None
+    assert got[0]["opened_date"].tolist() == [pd.Timestamp("2024-02-04")]
+
+
+
+def test_us_dates_are_read_month_first_for_the_whole_column():
+    """The issue's file: 2,000 dates in mm/dd/yyyy loaded with 722 day/month swapped. Now none is."""
+    opened = generate("debt_recovery", rows=2000, seed=5)["opened_date"].dt.normalize()
+    text = HEAD + "".join(f"{d:%m/%d/%Y},A,1,no,1\n" for d in opened)
+    loaded = load_user_file(csv(text), schema="debt_recovery", columns=COLS)["opened_date"]
+    ambiguous = int(((opened.dt.day <= 12) & (opened.dt.day != opened.dt.month)).sum())
+    assert ambiguous > 500  # the rows an unchecked day-first reading would have swapped
+    assert (loaded == opened).all()
+
+
+def test_uk_dates_with_one_unambiguous_value_settle_the_column():
+    loaded = load_user_file(csv(HEAD + "02/04/2024,A,1,no,1\n13/04/2024,A,1,no,1\n"), schema="debt_recovery",
+                            columns=COLS)["opened_date"]
+    assert loaded.tolist() == [pd.Timestamp("2024-04-02"), pd.Timestamp("2024-04-13")]
+
+
+def test_ambiguous_dates_ask_the_learner_and_dayfirst_answers():
+    data = csv(HEAD + "2024-04-02,A,1,no,1\n02/04/2024,A,1,no,1\n05/06/24,A,1,no,1\n")
+    with pytest.raises(DataFileError, match="The dates in column 'opened_date' could be day first or month first: "
+                       "nothing in the file settles it \\(row 3, '02/04/2024', is 2 April read the UK way or "
+                       "4 February read the US way\\). Say which: dayfirst=True") as info:
+        load_user_file(data, schema="debt_recovery", columns=COLS)
+    assert (info.value.column, info.value.row) == ("opened_date", 3)
+    uk = load_user_file(data, schema="debt_recovery", columns=COLS, dayfirst=True)["opened_date"]
+    us = load_user_file(data, schema="debt_recovery", columns=COLS, dayfirst=False)["opened_date"]
+    assert uk.tolist() == [pd.Timestamp("2024-04-02"), pd.Timestamp("2024-04-02"), pd.Timestamp("2024-06-05")]
+    assert us.tolist() == [pd.Timestamp("2024-04-02"), pd.Timestamp("2024-02-04"), pd.Timestamp("2024-05-06")]
+
+
+def test_a_column_mixing_day_first_and_month_first_is_refused():
+    data = csv(HEAD + "31/03/2024,A,1,no,1\n03/31/2024,A,1,no,1\n")
+    with pytest.raises(DataFileError, match="Column 'opened_date' mixes two date orders: row 2 \\('31/03/2024'\\) "
+                       "can only be day first and row 3 \\('03/31/2024'\\) can only be month first") as info:
+        load_user_file(data, schema="debt_recovery", columns=COLS)
+    assert info.value.row == 3
+
+
+def test_dayfirst_that_contradicts_the_file_is_refused():
+    with pytest.raises(DataFileError, match="was to be read day first \\(dayfirst=True\\), but row 2 "
+                       "\\('03/31/2024'\\) can only be month first"):
+        load_user_file(csv(HEAD + "03/31/2024,A,1,no,1\n"), schema="debt_recovery", columns=COLS, dayfirst=True)
+
+
+def test_year_first_slashes_and_dates_in_words():
+    data = csv(HEAD + "2024/04/02,A,1,no,1\n2 April 2024,A,1,no,1\n")
+    assert load_user_file(data, schema="debt_recovery", columns=COLS)["opened_date"].tolist() == [
+        pd.Timestamp("2024-04-02")] * 2
+
+
+def test_rows_are_named_as_the_spreadsheet_shows_them_after_blank_rows():
+    # row 1 blank, header in row 2, data in 3, blank rows 4-5, the fault in row 6
+    data = csv("\n" + HEAD + "2024-01-02,A,100,yes,3\n\n,,,,\n2024-01-03,B,abc,no,4\n")
+    with pytest.raises(DataFileError, match="Wrong type in column 'balance_gbp' at row 6 \\(value 'abc'\\)") as info:
+        load_user_file(data, schema="debt_recovery", columns=COLS)
+    assert info.value.row == 6
+
+
+def test_excel_rows_are_named_as_excel_shows_them(tmp_path):
+    frame = pd.DataFrame({"opened_date": ["2024-01-02", None, "2024-01-04"], "team": ["A", None, ""],
+                          "balance_gbp": [1, None, 2], "repayment_plan": ["no", None, "no"],
+                          "days_to_first_contact": [1, None, 2]})
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, startrow=2)  # two blank rows above the header (row 3)
+    with pytest.raises(DataFileError, match="Column 'team' is blank at row 6") as info:
+        load_user_file(buffer.getvalue(), schema="debt_recovery", columns=COLS, filename="debts.xlsx")
+    assert info.value.row == 6
+
+
+def test_misspelt_headings_get_did_you_mean():
+    data = csv("Opened Date,team,balnce_gbp,repayment_plan,days_to_first_contact\n2024-01-02,A,1,no,1\n")
+    with pytest.raises(DataFileError, match="missing column 'opened_date' \\(and 1 more: balance_gbp\\).*"
+                       "Did you mean 'Opened Date' for 'opened_date'; 'balnce_gbp' for 'balance_gbp'\\? "
+                       "Rename the heading in row 1 to match"):
+        load_user_file(data, schema="debt_recovery", columns=COLS)
+    with pytest.raises(DataFileError) as info:
+        load_user_file(csv("opened_date,colour\n2024-01-02,A\n"), schema="debt_recovery", columns=COLS)
+    assert "Did you mean" not in str(info.value)

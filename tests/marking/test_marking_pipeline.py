@@ -31,11 +31,23 @@ from course.notebook import open_unit
 from course.record import RECORD_FILE, read_record
 from course.serve.server import voila_args, voila_env
 from tests.browser import axe_violations, chromium, free_port, wait_until_serving
+from tests.conftest import REPO
 from tests.grading.course_copy import CourseCopy, make_copy, record_key
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 UNIT = "managing-risk"
 TASKS = ["mr-t1", "mr-t2", "mr-t3", "mr-t4"]
+# criteria in each task, and all of them (one mark each), read from the unit as it is written
+CRITERIA = {t.id: [c for c in t.criteria] for t in load_course(REPO, with_banks=False).units[UNIT].assignment.tasks}
+COUNT = {t: len(c) for t, c in CRITERIA.items()}
+MAX_MARKS = sum(COUNT.values())
+LAST_T1 = CRITERIA["mr-t1"][-1]   # the criterion PARTIAL and BROWSER have not yet met in task 1
+
+
+def all_but_last(task: str) -> list[bool]:
+    return [True] * (COUNT[task] - 1) + [False]
+
+
 STRONG, COPIER, PARTIAL, BROWSER = "learner-strong", "learner-copier", "learner-partial", "learner-browser"
 ASSESSOR_A, ASSESSOR_B, IQA = "assessor-a", "assessor-b", "iqa-lead"
 # learner → the tasks they write through the widget API. PARTIAL works in plain JupyterLab (a
@@ -43,11 +55,11 @@ ASSESSOR_A, ASSESSOR_B, IQA = "assessor-a", "assessor-b", "iqa-lead"
 WRITES = {STRONG: TASKS, COPIER: TASKS, PARTIAL: ["mr-t1", "mr-t2"]}
 # learner → task → criterion decisions in order (True met); a missing task is all not yet met
 PLAN = {
-    STRONG: {t: [True, True, True] for t in TASKS},
-    COPIER: {"mr-t1": [True, True, True], "mr-t2": [True, True, False], "mr-t3": [True, True, True],
-             "mr-t4": [True, True, False]},
-    PARTIAL: {"mr-t1": [True, True, False]},
-    BROWSER: {"mr-t1": [True, True, False]},
+    STRONG: {t: [True] * COUNT[t] for t in TASKS},
+    COPIER: {"mr-t1": [True] * COUNT["mr-t1"], "mr-t2": all_but_last("mr-t2"), "mr-t3": [True] * COUNT["mr-t3"],
+             "mr-t4": all_but_last("mr-t4")},
+    PARTIAL: {"mr-t1": all_but_last("mr-t1")},
+    BROWSER: {"mr-t1": all_but_last("mr-t1")},
 }
 FIRST_MARKER = {STRONG: ASSESSOR_A, COPIER: ASSESSOR_A, PARTIAL: ASSESSOR_A, BROWSER: ASSESSOR_B}
 BANK_COMMENT = "Give an example from your own team to show this."
@@ -162,10 +174,10 @@ def first_marking(run: Run, skip: tuple[str, str, str] | None = None) -> None:
                 run.book.mark(UNIT, learner, task.id, c.id, met=met, comment=comment_for(learner, task.id, c.number, met),
                               marker=FIRST_MARKER[learner])
     # a change of mind, kept in the audit trail
-    run.book.mark(UNIT, PARTIAL, "mr-t1", "mr-t1-c3", met=True, comment="Now met after a second read.",
+    run.book.mark(UNIT, PARTIAL, "mr-t1", LAST_T1.id, met=True, comment="Now met after a second read.",
                   marker=ASSESSOR_A)
-    run.book.mark(UNIT, PARTIAL, "mr-t1", "mr-t1-c3", met=False, comment=comment_for(PARTIAL, "mr-t1", 3, False),
-                  marker=ASSESSOR_A)
+    run.book.mark(UNIT, PARTIAL, "mr-t1", LAST_T1.id, met=False,
+                  comment=comment_for(PARTIAL, "mr-t1", COUNT["mr-t1"], False), marker=ASSESSOR_A)
 
 
 def mark_in_browser(run: Run) -> None:
@@ -295,7 +307,7 @@ def autograded_cells(run: Run, learner: str) -> dict[str, str]:
 def test_export_has_the_expected_marks(run):
     got = {row["student_id"]: float(row["score"]) for row in run.grades_csv}
     assert got == {learner: float(expected_total(run, learner)) for learner in PLAN}
-    assert {float(row["max_score"]) for row in run.grades_csv} == {12.0}
+    assert {float(row["max_score"]) for row in run.grades_csv} == {float(MAX_MARKS)}
     outcome = run.book.outcome(UNIT, STRONG)
     assert outcome.complete and outcome.passed == (run.resolved_flip != STRONG)
 
@@ -334,7 +346,7 @@ def test_an_answer_edited_in_the_record_is_not_shown_and_the_submission_is_flagg
 def test_marking_app_marked_a_criterion_in_the_browser(run):
     decision = run.book.decisions(UNIT, BROWSER)[("mr-t1", "mr-t1-c1")]
     assert decision.met and decision.marker == ASSESSOR_B and BANK_COMMENT in decision.comment
-    assert "Total: 2 of 12 marks" in run.app_status
+    assert f"Total: {COUNT['mr-t1'] - 1} of {MAX_MARKS} marks" in run.app_status
     assert {k: [(v["id"], [n["target"] for n in v["nodes"]]) for v in found] for k, found in run.axe.items()} \
         == {"unit app": [], "marking app, submissions": [], "marking app, submission": []}
 
@@ -355,16 +367,16 @@ def test_each_assessors_sample_was_second_marked_and_resolved(run):
 def test_audit_trail_has_every_mark_and_change(run):
     audit = run.book.audit(UNIT)
     firsts = [a for a in audit if a.action == "first mark"]
-    assert len(firsts) == len(PLAN) * 12 + 2   # every criterion of every learner, plus the two changes
+    assert len(firsts) == len(PLAN) * MAX_MARKS + 2   # every criterion of every learner, plus the two changes
     assert all(a.who and a.at for a in audit)
-    changes = [a for a in firsts if a.learner == PARTIAL and a.criterion == "mr-t1-c3"]
+    changes = [a for a in firsts if a.learner == PARTIAL and a.criterion == LAST_T1.id]
     assert [json.loads(a.after)["met"] for a in changes] == [False, True, False]
     assert json.loads(changes[1].before)["met"] is False and changes[0].before == ""
-    assert len([a for a in audit if a.action == "second mark"]) == 2 * 12
+    assert len([a for a in audit if a.action == "second mark"]) == 2 * MAX_MARKS
     assert [a.who for a in audit if a.action == "resolution"] == [IQA, IQA]
     assert len([a for a in audit if a.action == "sampled for second marking"]) == 2
     scored = [a for a in audit if a.action == "gradebook task score" and a.learner == STRONG and a.task == "mr-t1"]
-    assert json.loads(scored[-1].after)["manual_score"] == (2.0 if run.resolved_flip == STRONG else 3.0)
+    assert json.loads(scored[-1].after)["manual_score"] == COUNT["mr-t1"] - (run.resolved_flip == STRONG)
 
 
 def test_near_copy_is_flagged_with_the_passages_and_not_penalised(run):
@@ -377,9 +389,10 @@ def test_near_copy_is_flagged_with_the_passages_and_not_penalised(run):
 
 def test_feedback_shows_each_criterion_and_comment_and_nothing_else(run):
     html = feedback_html(run, PARTIAL)
-    assert "Criterion 1: Explain the difference between a risk and an issue.</strong> Met." in html
-    assert "Criterion 3: Describe the governance of risk in own organisation.</strong> Not yet met." in html
-    assert comment_for(PARTIAL, "mr-t1", 3, False) in html
+    first = CRITERIA["mr-t1"][0]
+    assert f"Criterion 1: {first.text}.</strong> Met." in html
+    assert f"Criterion {COUNT['mr-t1']}: {LAST_T1.text}.</strong> Not yet met." in html
+    assert comment_for(PARTIAL, "mr-t1", COUNT["mr-t1"], False) in html
     assert "Now met after a second read" not in html    # a changed mark leaves no trace
     for learner in run.sample:
         other = feedback_html(run, learner)

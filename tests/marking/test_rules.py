@@ -30,9 +30,9 @@ RISK = "level4/managing-risk/unit.yaml"
 def test_all_criteria_met_rule_needs_every_criterion():
     rubric = rubric_for(COURSE, "managing-risk")
     every = {k: True for k in rubric.keys()}
-    assert rubric.outcome(every).passed and rubric.outcome(every).total == 12
+    assert rubric.outcome(every).passed and rubric.outcome(every).total == 19   # 4 + 5 + 5 + 5 criteria
     one_short = {**every, ("mr-t3", "mr-t3-c2"): False}
-    assert not rubric.outcome(one_short).passed and rubric.outcome(one_short).total == 11
+    assert not rubric.outcome(one_short).passed and rubric.outcome(one_short).total == 18
     unfinished = dict(list(every.items())[:-1])
     assert not rubric.outcome(unfinished).complete and not rubric.outcome(unfinished).passed
 
@@ -41,17 +41,19 @@ def test_pass_mark_rule_uses_the_qualifications_pass_mark():
     rubric = rubric_for(COURSE, "managing-risk-attempt-2")   # a resit marks the same unit
     rubric = replace(rubric, pass_rule="pass_mark", pass_mark=0.7)
     keys = rubric.keys()
-    assert rubric.outcome({k: i < 9 for i, k in enumerate(keys)}).passed        # 9 of 12 >= 8.4
-    assert not rubric.outcome({k: i < 8 for i, k in enumerate(keys)}).passed    # 8 of 12
-    assert rubric.describe_rule() == "at least 9 of 12 marks"
+    assert rubric.outcome({k: i < 14 for i, k in enumerate(keys)}).passed       # 14 of 19 >= 13.3
+    assert not rubric.outcome({k: i < 13 for i, k in enumerate(keys)}).passed   # 13 of 19
+    assert rubric.describe_rule() == "at least 14 of 19 marks"
 
 
 def test_feedback_is_per_criterion_met_or_not_yet_with_the_comment():
     task = rubric_for(COURSE, "managing-risk").task("mr-t1")
     text = task_feedback(task, {"mr-t1-c2": (False, "Say what *tolerance* is."), "mr-t1-c1": (True, "")})
     assert text.splitlines() == [
-        "- **Criterion 1: Explain the difference between a risk and an issue.** Met.",
-        "- **Criterion 2: Explain risk appetite, tolerance and ownership.** Not yet met. Say what \\*tolerance\\* is.",
+        "- **Criterion 1: Explain the difference between a risk and an issue, with an example of each from own "
+        "area.** Met.",
+        "- **Criterion 2: Explain how risk appetite and tolerance guide decisions in own organisation.** Not yet met. "
+        "Say what \\*tolerance\\* is.",
     ]
 
 
@@ -182,6 +184,7 @@ def test_a_rubric_without_what_meets_it_or_marks_is_refused(tree):
 def test_assignment_units_must_be_nbgrader_sources_with_answer_cells(tree):
     (tree / "autograder" / "source" / "managing-risk").unlink()
     edit(tree, lambda a: a["tasks"][0]["criteria"].append(
-        {"id": "mr-t1-c4", "text": "Give a fourth thing", "meets": "Gives a fourth thing from own area.", "marks": 2}))
+        {"id": "mr-t1-c9", "ac": "1.9", "text": "Explain a further thing", "meets": "Explains a further thing from own area.",
+         "marks": 2}))
     fails_with(tree, "autograder/source/managing-risk: must link to level4/managing-risk",
-               "level4/managing-risk/managing-risk.ipynb: needs a manually graded answer cell 'task-mr-t1' worth 5")
+               "level4/managing-risk/managing-risk.ipynb: needs a manually graded answer cell 'task-mr-t1' worth 6")

@@ -714,7 +714,7 @@ const RENDERERS = {
   single: renderChoice, multiple: renderChoice, true_false: renderChoice,
   numeric: renderShort, text: renderShort, written: renderWritten,
   checklist: renderChecklist, cpd_log: renderCpd, scenario: renderScenario, summary: renderSummary, start: renderStart,
-  pestle: renderBoxes, swot: renderBoxes, stakeholder_map: renderStakeholders,
+  pestle: renderBoxes, swot: renderBoxes, risk_register: renderBoxes, stakeholder_map: renderStakeholders,
 };
 
 export default {
