@@ -21,5 +21,5 @@ def mark_test() -> TestMark | None:
     ctx = GradingContext.from_env()
     if ctx is None:
         return None
-    return mark_folder(ctx.folder, ctx.bank, learner=ctx.learner, attempt=ctx.attempt,
-                       pass_mark=ctx.pass_mark, course_secret=ctx.course_secret())
+    return mark_folder(ctx.folder, ctx.bank, ctx.spec, learner=ctx.learner, attempt=ctx.attempt,
+                       course_secret=ctx.course_secret())

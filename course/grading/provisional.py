@@ -79,9 +79,8 @@ class Scorer:
             if kept.is_file():
                 return Provisional(**json.loads(kept.read_text()))
             key = record_key(header, self.secret)
-            mark: TestMark = mark_entries(bank, header, entries, learner=header.learner, attempt=attempt,
-                                          pass_mark=self.course.entry(header.unit).qualification.pass_mark,
-                                          key=key or b"")
+            mark: TestMark = mark_entries(bank, self.course.units[header.unit].test, header, entries,
+                                          learner=header.learner, attempt=attempt, key=key or b"")
             result = Provisional(header.learner, header.unit, attempt, mark.score, mark.max_score, mark.passed)
             kept.parent.mkdir(parents=True, exist_ok=True)
             kept.write_text(json.dumps(result.__dict__))

@@ -7,8 +7,8 @@ from typing import Any
 
 import ipywidgets as W
 
-from course.content.model import Question
-from course.exam import Paper, draw, seed_for
+from course.content.model import Question, TestSpec
+from course.exam import Paper, paper_for
 from course.record import ResponseRecord
 from course.widgets.base import CourseWidget
 from course.widgets.question import QuestionWidget
@@ -38,9 +38,9 @@ class StartTestWidget(CourseWidget):
 class TestSession(W.VBox):
     """Container that shows 'start' until the learner begins, then the paper."""
 
-    def __init__(self, record: ResponseRecord, items: list[Question], per_test: int, title: str) -> None:
+    def __init__(self, record: ResponseRecord, items: list[Question], spec: TestSpec, title: str) -> None:
         super().__init__()
-        self.record, self.items, self.per_test, self.title = record, items, per_test, title
+        self.record, self.items, self.spec, self.title = record, items, spec, title
         self.questions: list[QuestionWidget] = []
         self.summary: CheckAnswersWidget | None = None
         latest, submitted = attempts(record)
@@ -52,12 +52,15 @@ class TestSession(W.VBox):
     def _show_start(self, latest: int, submitted: bool) -> None:
         label = f"{self.title}: start attempt {latest + 1}" if latest else f"{self.title}: start the test"
         start = StartTestWidget(self.record, label, self.start)
-        start.view = {"intro": f"The test has {self.per_test} question{'s' if self.per_test != 1 else ''}. "
-                            "Take it when you are ready."}
+        n, minutes = self.spec.paper_length, self.spec.time_allowed_minutes
+        start.view = {"intro": f"The test has {n} question{'s' if n != 1 else ''}. You have {minutes} "
+                               f"minutes and need {self.spec.pass_score} right answers to pass. "
+                               "Take it when you are ready."}
         self.children = [start]
 
     def paper(self, attempt: int) -> Paper:
-        return draw(self.items, self.per_test, seed_for(self.record.header.learner, self.record.header.unit, attempt))
+        header = self.record.header
+        return paper_for(self.items, self.spec, header.learner, header.unit, attempt)
 
     def start(self) -> None:
         latest, submitted = attempts(self.record)

@@ -39,7 +39,7 @@ def test_notebook_executes_in_a_fresh_kernel(entry, tmp_path, monkeypatch):
     folder = tmp_path / entry.unit.id
     shutil.copytree(entry.folder, folder)
     if entry.unit.id in COURSE.banks:
-        write_public_items(COURSE.banks[entry.unit.id], folder)
+        write_public_items(COURSE.banks[entry.unit.id], entry.unit.test, folder)
     monkeypatch.setenv("ODP_LEARNER", "test-learner")
     nb = nbformat.read(folder / entry.notebook.name, as_version=4)
     nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from course.content.loader import load
-from course.content.model import ItemBank
+from course.content.model import ItemBank, Unit
 from course.exam import write_public_items
 from course.notebook import open_unit
 from course.record import RECORD_FILE, read_record, verify
@@ -24,8 +24,9 @@ def folder(tmp_path: Path) -> Path:
     target = tmp_path / "sample-unit"
     shutil.copytree(SAMPLE, target)
     bank, _, problems = load(ItemBank, FIXTURES / "content/autograder/banks/sample-unit.yaml", FIXTURES)
-    assert not problems
-    write_public_items(bank, target)
+    unit, _, unit_problems = load(Unit, SAMPLE / "unit.yaml", FIXTURES)
+    assert not problems and not unit_problems
+    write_public_items(bank, unit.test, target)
     return target
 
 
