@@ -131,7 +131,8 @@ def check_unit(unit: Unit, loaded: Loaded) -> Iterator[Problem]:
         yield from check_rubric(unit, report)
 
 
-def _words(text: str) -> list[str]:
+def words(text: str) -> list[str]:
+    """Lower-case words of a text, punctuation dropped."""
     return "".join(ch if ch.isalnum() else " " for ch in text.lower()).split()
 
 
@@ -144,7 +145,7 @@ def check_rubric(unit: Unit, report: Reporter) -> Iterator[Problem]:
                                      "assignment or project, or remove the assignment")
     seen: dict[str, str] = {}
     for i, task in enumerate(unit.assignment.tasks):
-        texts = [" ".join(_words(c.text)) for c in task.criteria]
+        texts = [" ".join(words(c.text)) for c in task.criteria]
         for dup in duplicates(texts):
             yield report(["assignment", "tasks", i, "criteria"], f"two criteria say the same thing ({dup!r})")
         for j, c in enumerate(task.criteria):
@@ -153,9 +154,9 @@ def check_rubric(unit: Unit, report: Reporter) -> Iterator[Problem]:
                 yield report([*here, "id"], f"criterion id {c.id!r} is also used in task {seen[c.id]!r}: "
                                             "criterion ids must be unique in the unit (marks are kept by id)")
             seen.setdefault(c.id, task.id)
-            if _words(c.meets) == _words(c.text):
+            if words(c.meets) == words(c.text):
                 yield report([*here, "meets"], "repeats the criterion: say what an answer that meets it looks like")
-            elif len(_words(c.meets)) < 5:
+            elif len(words(c.meets)) < 5:
                 yield report([*here, "meets"], "is too short to mark against: say what an answer that meets "
                                                "the criterion looks like (at least 5 words)")
 
@@ -177,9 +178,11 @@ def check_bank(bank: ItemBank, loaded: Loaded, unit: Unit | None = None) -> Iter
 
 # Words a test-wise learner reads as a cue: absolute ones mark a statement as likely false,
 # hedging ones as likely true. In a bank they must turn up in keys and distractors alike.
-CUE_WORDS = frozenset(
+ABSOLUTE_WORDS = frozenset(
     "always never only all none every everyone everything nobody nothing must cannot entirely "
-    "completely guaranteed may might usually sometimes often generally probably possibly".split())
+    "completely guaranteed".split())
+HEDGING_WORDS = frozenset("may might usually sometimes often generally probably possibly".split())
+CUE_WORDS = ABSOLUTE_WORDS | HEDGING_WORDS
 ABOVE = ("all of the above", "none of the above", "both of the above", "neither of the above")
 TRUE_FALSE_SHARE = 0.10      # most of a bank that may be true/false items
 CHANCE_P = 0.05              # a pattern rarer than this by chance is a cue
@@ -200,7 +203,7 @@ def binomial_tail(n: int, k: int, p: float) -> float:
 
 
 def _norm(text: str) -> str:
-    return " ".join(_words(text))
+    return " ".join(words(text))
 
 
 def check_item_writing(q: Question, loc: list, report: Reporter) -> Iterator[Problem]:
@@ -216,10 +219,10 @@ def check_item_writing(q: Question, loc: list, report: Reporter) -> Iterator[Pro
             if phrase in text:
                 yield report([*loc, "options", j, "text"],
                              f"item {q.id!r} option {o.id!r} says {phrase!r}: write a real option instead")
-    words = [set(_words(o.text)) for o in q.options]
+    word_sets = [set(words(o.text)) for o in q.options]
     for a in range(len(q.options)):
         for b in range(a + 1, len(q.options)):
-            wa, wb = words[a], words[b]
+            wa, wb = word_sets[a], word_sets[b]
             if not wa or not wb:
                 continue
             if _norm(q.options[a].text) == _norm(q.options[b].text):
@@ -265,7 +268,35 @@ def check_bank_balance(bank: ItemBank, report: Reporter) -> Iterator[Problem]:
         yield report(["items"], f"the key is the longest option on {len(hits)} of {len(longest)} items "
                                 f"(chance would give {expected:.1f}; P = {p:.3f}): vary which option is "
                                 f"longest. Items: {', '.join(hits)}")
+    yield from _length_positions(items, report)
     yield from _cue_words(bank, report)
+
+
+def _length_name(position: int, n: int) -> str:
+    if position == n - 1:
+        return "shortest"
+    return ("second-", "third-", "fourth-", "fifth-")[position - 1] + "longest"
+
+
+def _length_positions(items: list[Question], report: Reporter) -> Iterator[Problem]:
+    """A key that sits at one length rank more often than chance (second-longest, shortest...)
+    is as much a cue as a longest key: single-answer items whose options differ in length."""
+    at: dict[str, list[tuple[str, float, bool]]] = {}
+    for q in items:
+        lengths = {len(o.text.strip()) for o in q.options}
+        if q.type != "single" or len(q.options) < 3 or len(lengths) < len(q.options):
+            continue
+        ranked = sorted(q.options, key=lambda o: -len(o.text.strip()))
+        for position in range(1, len(ranked)):
+            at.setdefault(_length_name(position, len(ranked)), []).append(
+                (q.id, 1 / len(ranked), ranked[position].id in q.correct))
+    for name, rows in sorted(at.items()):
+        hits = [qid for qid, _, hit in rows if hit]
+        p = tail([chance for _, chance, _ in rows], len(hits))
+        if p < CHANCE_P:
+            yield report(["items"], f"the key is the {name} option on {len(hits)} of {len(rows)} single-answer "
+                                    f"items (chance would give {sum(c for _, c, _ in rows):.1f}; P = {p:.3f}): vary "
+                                    f"the keys' lengths. Items: {', '.join(hits)}")
 
 
 def _cue_words(bank: ItemBank, report: Reporter) -> Iterator[Problem]:
@@ -283,7 +314,7 @@ def _cue_words(bank: ItemBank, report: Reporter) -> Iterator[Problem]:
         for is_key, text, loc in places:
             keys += is_key
             distractors += not is_key
-            for word in sorted(CUE_WORDS & set(_words(text))):
+            for word in sorted(CUE_WORDS & set(words(text))):
                 found.setdefault(word, {True: [], False: []})[is_key].append((q.id, loc))
     share = keys / (keys + distractors) if keys + distractors else 0.0
     for word, where in sorted(found.items()):
