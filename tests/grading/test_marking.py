@@ -30,9 +30,10 @@ SECRET = b"s" * 32
 LEARNER = "amira"
 
 
-def sit(folder: Path, plan: str, *, key: bytes, learner: str = LEARNER, submit: bool = True) -> Session:
+def sit(folder: Path, plan: str, *, key: bytes, learner: str = LEARNER, submit: bool = True,
+        spec: TestSpec = SPEC) -> Session:
     folder.mkdir(parents=True, exist_ok=True)
-    write_public_items(BANK, SPEC, folder)
+    write_public_items(BANK, spec, folder)
     spec, items = read_public_items(folder)
     record = ResponseRecord.open(folder, learner, BANK.unit, key=key)
     session = Session(record, items, spec, "test")

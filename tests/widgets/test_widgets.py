@@ -140,7 +140,10 @@ def test_summative_test_records_without_feedback_and_lists_unanswered(folder):
 
 def test_public_test_items_hold_no_keys(folder):
     data = json.loads((folder / "test-items.json").read_text())
-    assert all(set(item) == {"id", "type", "prompt", "options"} for item in data["items"])
+    # an item's outcome and element are not secret: they let the paper follow the blueprint
+    assert all(set(item) == {"id", "type", "prompt", "options", "outcome", "element"} for item in data["items"])
+    assert all(set(o) == {"id", "text"} for item in data["items"] for o in item["options"])
+    assert data["test"]["paper_length"] == 1
     assert "correct" not in json.dumps(data)
 
 
