@@ -80,8 +80,8 @@ def item_analysis_command(unit: str, course_dir: Path | None, attempt: int, csv_
     settings = Settings()
     course = require_course(settings.content_root)
     bank = course.banks.get(unit)
-    if bank is None:
-        raise click.UsageError(f"unit {unit!r} has no item bank")
+    if bank is None or unit not in course.units or course.units[unit].test is None:
+        raise click.UsageError(f"unit {unit!r} has no item bank and test specification")
     secret_file = settings.data_path / SECRET_FILE
     secret = bytes.fromhex(secret_file.read_text().strip()) if secret_file.exists() else None
     marks = marks_from_autograded(_course_dir(course_dir), assignment_for(unit, attempt), bank,
