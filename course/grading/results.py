@@ -1,5 +1,6 @@
 """Test results from the nbgrader gradebook: one row per learner, unit and attempt, with
-pass/fail against the unit test's pass score (``test.pass_score``) and whether the learner passed first time."""
+pass/fail against the unit test's pass score (``test.pass_score``) and whether the learner
+passed first time."""
 
 from __future__ import annotations
 

@@ -53,9 +53,9 @@ class TestSession(W.VBox):
         label = f"{self.title}: start attempt {latest + 1}" if latest else f"{self.title}: start the test"
         start = StartTestWidget(self.record, label, self.start)
         n, minutes = self.spec.paper_length, self.spec.time_allowed_minutes
-        start.view = {"intro": f"The test has {n} question{'s' if n != 1 else ''}. You have {minutes} "
-                               f"minutes and need {self.spec.pass_score} right answers to pass. "
-                               "Take it when you are ready."}
+        start.view = {"intro": f"The test has {n} question{'s' if n != 1 else ''}: you need "
+                               f"{self.spec.pass_score} right to pass. The time allowed is {minutes} "
+                               "minutes. Take it when you are ready."}
         self.children = [start]
 
     def paper(self, attempt: int) -> Paper:
