@@ -184,3 +184,10 @@ def test_the_leak_scan_finds_keys_in_any_disguise():
     released = json.dumps({"items": [{"id": i.id, "prompt": i.prompt, "options": [o.text for o in i.options]}
                                      for i in BANK.items]})
     assert scan_text(released, "test-items.json", prints) == []
+    # a misconception named by id is an entry of the unit's public list, released with the unit;
+    # prose written into a bank option is private
+    assert scan_text((REPO / "level2/working-in-od/unit.yaml").read_text(), "unit.yaml", prints) == []
+    prose = q.model_copy(update={"options": [o.model_copy(update={"misconception": "Loyalty to a party is a Code value"})
+                                             for o in q.options]})
+    assert scan_text("... Loyalty to a party is a Code value ...", "page",
+                     fingerprints([BANK.model_copy(update={"items": [prose]})]))
