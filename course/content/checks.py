@@ -340,7 +340,12 @@ def check_bank_against_unit(bank: ItemBank, unit: Unit, report: Reporter) -> Ite
     outcomes = {o.id for o in unit.outcomes}
     elements = {e.id for e in unit.elements}
     named = {m.id for m in unit.misconceptions}
+    formative = {_norm(f.prompt): f.id for e in unit.elements for f in e.questions}
     for i, q in enumerate(bank.items):
+        if _norm(q.prompt) in formative:
+            yield report(["items", i, "prompt"], f"item {q.id!r} repeats the prompt of formative question "
+                                                 f"{formative[_norm(q.prompt)]!r}, whose answer the learner "
+                                                 "is shown: write a new item")
         if q.outcome is not None and q.outcome not in outcomes:
             yield report(["items", i, "outcome"], f"item {q.id!r}: outcome {q.outcome!r} is not one of the "
                                                   f"unit's learning outcomes ({', '.join(sorted(outcomes))})")

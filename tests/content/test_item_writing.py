@@ -84,6 +84,10 @@ SPEC_RULES = [
                  lambda d: d["items"][1]["options"][1].update(misconception="loyalty-is-a-value"),
                  f"{BANK}: items[1].options[1].misconception: item 't2' option 'b': misconception "
                  "'loyalty-is-a-value' is not in the unit's misconceptions list", id="bank-misconception"),
+    pytest.param(UNIT, lambda d: None,
+                 lambda d: d["items"][0].update(prompt="Which of these is a Civil Service Code value?"),
+                 f"{BANK}: items[0].prompt: item 't1' repeats the prompt of formative question 'values-q1'",
+                 id="prompt-of-a-formative-question"),
     pytest.param(UNIT, with_misconceptions, None,
                  f"{UNIT}: elements[0].questions[0].options[0].misconception: question 'values-q1' option 'a': "
                  "misconception 'Civil servants serve the party in power' is not in the unit's misconceptions list",
