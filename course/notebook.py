@@ -243,8 +243,8 @@ class UnitSession:
 
     def test(self) -> TestSession:
         """The unit's summative test, from the released key-free items beside the notebook."""
-        per_test, items = read_public_items(self.folder)
-        return TestSession(self.record, items, per_test, f"{self.unit.code} {self.unit.title} test")
+        spec, items = read_public_items(self.folder)
+        return TestSession(self.record, items, spec, f"{self.unit.code} {self.unit.title} test")
 
     def show_test(self) -> None:
         if self.grading:

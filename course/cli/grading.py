@@ -71,7 +71,8 @@ def results_command(course_dir: Path | None, csv_path: Path | None) -> None:
               help="Save the facility/discrimination chart to this PNG file.")
 def item_analysis_command(unit: str, course_dir: Path | None, attempt: int, csv_path: Path | None,
                           chart_path: Path | None) -> None:
-    """Facility and discrimination index of every item in UNIT's bank, from graded attempts."""
+    """Facility, discrimination and distractors of every item in UNIT's bank, and the test's
+    reliability (KR-20, SEM), from graded attempts."""
     from course.grading.item_analysis import analyse, marks_from_autograded
     from course.grading.sittings import assignment_for
     from course.record.keys import SECRET_FILE
@@ -79,23 +80,37 @@ def item_analysis_command(unit: str, course_dir: Path | None, attempt: int, csv_
     settings = Settings()
     course = require_course(settings.content_root)
     bank = course.banks.get(unit)
-    if bank is None:
-        raise click.UsageError(f"unit {unit!r} has no item bank")
+    if bank is None or unit not in course.units or course.units[unit].test is None:
+        raise click.UsageError(f"unit {unit!r} has no item bank and test specification")
     secret_file = settings.data_path / SECRET_FILE
     secret = bytes.fromhex(secret_file.read_text().strip()) if secret_file.exists() else None
     marks = marks_from_autograded(_course_dir(course_dir), assignment_for(unit, attempt), bank,
-                                  course.entry(unit).qualification.pass_mark, secret, attempt)
+                                  course.units[unit].test, secret, attempt)
     result = analyse(bank, marks)
-    table = Table("item", "seen by", "facility", "discrimination", "verdict",
+
+    def fmt(value) -> str:
+        return "" if value is None or value != value else f"{value:.2f}"
+
+    table = Table("item", "outcome", "seen by", "facility", "discrimination", "point-biserial", "verdict",
                   title=f"{unit}, attempt {attempt}: {result.learners} learners")
     for row in result.table.itertuples():
-        disc = "" if row.discrimination is None or row.discrimination != row.discrimination else f"{row.discrimination:.2f}"
-        fac = "" if row.facility != row.facility else f"{row.facility:.2f}"
-        table.add_row(row.item, str(row.seen_by), fac, disc, row.verdict)
+        table.add_row(row.item, str(row.outcome or ""), str(row.seen_by), fmt(row.facility),
+                      fmt(row.discrimination), fmt(row.point_biserial), row.verdict)
     Console().print(table)
+    flagged = set(result.flagged["item"])
+    options = Table("item", "option", "key", "chosen", "upper", "middle", "lower",
+                    title="Distractor analysis for the items that need a look (share choosing each option)")
+    for row in result.distractors[result.distractors["item"].isin(flagged)].itertuples():
+        options.add_row(row.item, row.option, "key" if row.key else "", fmt(row.chosen), fmt(row.chosen_upper),
+                        fmt(row.chosen_middle), fmt(row.chosen_lower))
+    if flagged:
+        Console().print(options)
+    click.echo(result.summary())
     if csv_path:
         result.table.to_csv(csv_path, index=False)
-        click.echo(f"wrote {csv_path}")
+        options_csv = csv_path.with_name(f"{csv_path.stem}-distractors.csv")
+        result.distractors.to_csv(options_csv, index=False)
+        click.echo(f"wrote {csv_path} and {options_csv}")
     if chart_path:
         chart = result.chart()
         chart.save(str(chart_path))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from math import comb
 from typing import Iterator, Sequence
 
 from course.content.model import ItemBank, Question, Scenario, Unit
@@ -105,15 +106,16 @@ def check_unit(unit: Unit, loaded: Loaded) -> Iterator[Problem]:
         yield report(["elements"], f"duplicate scenario id {dup!r}")
     for dup in duplicates([a.id for a in unit.activities]):
         yield report(["activities"], f"duplicate activity id {dup!r}")
+    yield from check_test_spec(unit, report)
     named = {m.id for m in unit.misconceptions}
     for i, element in enumerate(unit.elements):
         for j, q in enumerate(element.questions):
             yield from check_question(q, ["elements", i, "questions", j], report, formative=True)
-            for k, opt in enumerate(q.options):
-                if named and opt.misconception and opt.misconception not in named:
+            for k, o in enumerate(q.options):
+                if named and o.misconception and o.misconception not in named:
                     yield report(["elements", i, "questions", j, "options", k, "misconception"],
-                                 f"{opt.misconception!r} is not one of the unit's named misconceptions: add it to "
-                                 "`misconceptions` or use one of their ids")
+                                 f"question {q.id!r} option {o.id!r}: misconception {o.misconception!r} "
+                                 "is not in the unit's misconceptions list")
         for j, s in enumerate(element.scenarios):
             yield from check_scenario(s, ["elements", i, "scenarios", j], report)
     if unit.assessment == "assignment" and unit.assignment is None:
@@ -131,7 +133,8 @@ def check_unit(unit: Unit, loaded: Loaded) -> Iterator[Problem]:
         yield from check_criteria_numbers(unit, report)
 
 
-def _words(text: str) -> list[str]:
+def words(text: str) -> list[str]:
+    """Lower-case words of a text, punctuation dropped."""
     return "".join(ch if ch.isalnum() else " " for ch in text.lower()).split()
 
 
@@ -161,8 +164,8 @@ def check_criteria_numbers(unit: Unit, report: Reporter) -> Iterator[Problem]:
                 if c.ac in seen:
                     yield report([*here, "ac"], f"{c.ac!r} is also criterion {seen[c.ac]!r}: each number is used once")
                 seen.setdefault(c.ac, c.id)
-            if 4 <= unit.level <= 6 and (_words(c.text) or [""])[0] not in COMMAND_VERBS:
-                yield report([*here, "text"], f"starts with {(_words(c.text) or [''])[0]!r}: a Level {unit.level} "
+            if 4 <= unit.level <= 6 and (words(c.text) or [""])[0] not in COMMAND_VERBS:
+                yield report([*here, "text"], f"starts with {(words(c.text) or [''])[0]!r}: a Level {unit.level} "
                                               f"criterion leads with a command verb ({', '.join(COMMAND_VERBS)})")
 
 
@@ -175,7 +178,7 @@ def check_rubric(unit: Unit, report: Reporter) -> Iterator[Problem]:
                                      "assignment or project, or remove the assignment")
     seen: dict[str, str] = {}
     for i, task in enumerate(unit.assignment.tasks):
-        texts = [" ".join(_words(c.text)) for c in task.criteria]
+        texts = [" ".join(words(c.text)) for c in task.criteria]
         for dup in duplicates(texts):
             yield report(["assignment", "tasks", i, "criteria"], f"two criteria say the same thing ({dup!r})")
         for j, c in enumerate(task.criteria):
@@ -184,9 +187,9 @@ def check_rubric(unit: Unit, report: Reporter) -> Iterator[Problem]:
                 yield report([*here, "id"], f"criterion id {c.id!r} is also used in task {seen[c.id]!r}: "
                                             "criterion ids must be unique in the unit (marks are kept by id)")
             seen.setdefault(c.id, task.id)
-            if _words(c.meets) == _words(c.text):
+            if words(c.meets) == words(c.text):
                 yield report([*here, "meets"], "repeats the criterion: say what an answer that meets it looks like")
-            elif len(_words(c.meets)) < 5:
+            elif len(words(c.meets)) < 5:
                 yield report([*here, "meets"], "is too short to mark against: say what an answer that meets "
                                                "the criterion looks like (at least 5 words)")
 
@@ -234,18 +237,236 @@ def check_notebook_matches(expected: list, cells: list, notebook: str, folder: s
         yield Problem(notebook, "", f"has {len(cells)} cells but unit.yaml makes {len(expected)}: {fix}")
 
 
-def check_bank(bank: ItemBank, loaded: Loaded) -> Iterator[Problem]:
+def check_bank(bank: ItemBank, loaded: Loaded, unit: Unit | None = None) -> Iterator[Problem]:
+    """The bank's own rules, and (given its unit) the item-writing rules of the test design."""
     report = Reporter(loaded)
     for dup in duplicates([q.id for q in bank.items]):
         yield report(["items"], f"duplicate item id {dup!r}")
-    need = 3 * bank.items_per_test
-    if len(bank.items) < need:
-        yield report(
-            ["items"],
-            f"at least {need} are required (3 times items_per_test, so resits see different items)",
-        )
     for i, q in enumerate(bank.items):
         yield from check_question(q, ["items", i], report, formative=False)
+        yield from check_item_writing(q, ["items", i], report)
+    yield from check_bank_balance(bank, report)
+    if unit is not None:
+        yield from check_bank_against_unit(bank, unit, report)
+
+
+# -- item-writing rules (docs/grading.md, "Test design") -------------------------------------
+
+# Words a test-wise learner reads as a cue: absolute ones mark a statement as likely false,
+# hedging ones as likely true. In a bank they must turn up in keys and distractors alike.
+ABSOLUTE_WORDS = frozenset(
+    "always never only all none every everyone everything nobody nothing must cannot entirely "
+    "completely guaranteed".split())
+HEDGING_WORDS = frozenset("may might usually sometimes often generally probably possibly".split())
+CUE_WORDS = ABSOLUTE_WORDS | HEDGING_WORDS
+ABOVE = ("all of the above", "none of the above", "both of the above", "neither of the above")
+TRUE_FALSE_SHARE = 0.10      # most of a bank that may be true/false items
+CHANCE_P = 0.05              # a pattern rarer than this by chance is a cue
+KEY_LENGTH_RATIO = 1.5       # a key this much longer than every distractor gives itself away
+
+
+def tail(probabilities: Sequence[float], k: int) -> float:
+    """P(X >= k) where X counts successes of independent trials with these probabilities
+    (the Poisson binomial; a binomial tail when they are equal)."""
+    dist = [1.0]
+    for p in probabilities:
+        dist = [a * (1 - p) + b * p for a, b in zip(dist + [0.0], [0.0] + dist)]
+    return min(1.0, sum(dist[k:]))
+
+
+def binomial_tail(n: int, k: int, p: float) -> float:
+    return sum(comb(n, j) * p ** j * (1 - p) ** (n - j) for j in range(k, n + 1))
+
+
+def _norm(text: str) -> str:
+    return " ".join(words(text))
+
+
+def check_item_writing(q: Question, loc: list, report: Reporter) -> Iterator[Problem]:
+    """Rules about one summative item's wording."""
+    if q.outcome is None:
+        yield report([*loc, "outcome"], f"item {q.id!r} has no outcome: name the learning outcome it "
+                                        "tests (outcome: lo1, ...)")
+    if not q.is_choice:
+        return
+    for j, o in enumerate(q.options):
+        text = _norm(o.text)
+        for phrase in ABOVE:
+            if phrase in text:
+                yield report([*loc, "options", j, "text"],
+                             f"item {q.id!r} option {o.id!r} says {phrase!r}: write a real option instead")
+    word_sets = [set(words(o.text)) for o in q.options]
+    for a in range(len(q.options)):
+        for b in range(a + 1, len(q.options)):
+            wa, wb = word_sets[a], word_sets[b]
+            if not wa or not wb:
+                continue
+            if _norm(q.options[a].text) == _norm(q.options[b].text):
+                what = "the same option"
+            elif (wa < wb or wb < wa) and min(len(wa), len(wb)) >= 3:  # "SECRET", "TOP SECRET" differ
+                what = "near-duplicates: one says all the other does, and more"
+            else:
+                continue
+            yield report([*loc, "options", b, "text"],
+                         f"item {q.id!r} options {q.options[a].id!r} and {q.options[b].id!r} are {what}")
+    if q.type != "true_false":
+        keys = [len(o.text) for o in q.options if o.id in q.correct]
+        others = [len(o.text) for o in q.options if o.id not in q.correct]
+        if keys and others and min(keys) > KEY_LENGTH_RATIO * max(others) and min(keys) - max(others) >= 10:
+            yield report([*loc, "options"],
+                         f"item {q.id!r}: the key is {min(keys) / max(others):.1f} times as long as the "
+                         "longest distractor, which gives it away: make the options parallel in length")
+
+
+def _longest_is_key(q: Question) -> tuple[bool, float] | None:
+    """Whether the one longest option is a key, and the chance of that if length told nothing."""
+    if q.type == "true_false" or len(q.options) < 3:
+        return None
+    lengths = sorted((len(o.text.strip()), o.id) for o in q.options)
+    if lengths[-1][0] == lengths[-2][0]:
+        return None  # no single longest option: no cue
+    return lengths[-1][1] in q.correct, len(q.correct) / len(q.options)
+
+
+def check_bank_balance(bank: ItemBank, report: Reporter) -> Iterator[Problem]:
+    """Rules about the bank as a whole: cues a learner who knows nothing could use."""
+    items = [q for q in bank.items if q.is_choice]
+    tf = [q.id for q in items if q.type == "true_false"]
+    if items and len(tf) > TRUE_FALSE_SHARE * len(bank.items):
+        yield report(["items"], f"{len(tf)} of {len(bank.items)} items are true/false "
+                                f"({len(tf) / len(bank.items):.0%}); at most {TRUE_FALSE_SHARE:.0%} may "
+                                "be: write applied single- or multiple-answer items instead")
+    longest = [(q, *r) for q in items if (r := _longest_is_key(q)) is not None]
+    hits = [q.id for q, hit, _ in longest if hit]
+    p = tail([chance for _, _, chance in longest], len(hits))
+    if longest and p < CHANCE_P:
+        expected = sum(chance for _, _, chance in longest)
+        yield report(["items"], f"the key is the longest option on {len(hits)} of {len(longest)} items "
+                                f"(chance would give {expected:.1f}; P = {p:.3f}): vary which option is "
+                                f"longest. Items: {', '.join(hits)}")
+    yield from _length_positions(items, report)
+    yield from _cue_words(bank, report)
+
+
+def _length_name(position: int, n: int) -> str:
+    if position == n - 1:
+        return "shortest"
+    return ("second-", "third-", "fourth-", "fifth-")[position - 1] + "longest"
+
+
+def _length_positions(items: list[Question], report: Reporter) -> Iterator[Problem]:
+    """A key that sits at one length rank more often than chance (second-longest, shortest...)
+    is as much a cue as a longest key: single-answer items whose options differ in length."""
+    at: dict[str, list[tuple[str, float, bool]]] = {}
+    for q in items:
+        lengths = {len(o.text.strip()) for o in q.options}
+        if q.type != "single" or len(q.options) < 3 or len(lengths) < len(q.options):
+            continue
+        ranked = sorted(q.options, key=lambda o: -len(o.text.strip()))
+        for position in range(1, len(ranked)):
+            at.setdefault(_length_name(position, len(ranked)), []).append(
+                (q.id, 1 / len(ranked), ranked[position].id in q.correct))
+    for name, rows in sorted(at.items()):
+        hits = [qid for qid, _, hit in rows if hit]
+        p = tail([chance for _, chance, _ in rows], len(hits))
+        if p < CHANCE_P:
+            yield report(["items"], f"the key is the {name} option on {len(hits)} of {len(rows)} single-answer "
+                                    f"items (chance would give {sum(c for _, c, _ in rows):.1f}; P = {p:.3f}): vary "
+                                    f"the keys' lengths. Items: {', '.join(hits)}")
+
+
+def _cue_words(bank: ItemBank, report: Reporter) -> Iterator[Problem]:
+    # Where each cue word appears: in a key (or a true statement) or in a distractor (or a false one).
+    found: dict[str, dict[bool, list[tuple[str, list]]]] = {}
+    keys = distractors = 0
+    for i, q in enumerate(bank.items):
+        if not q.is_choice:
+            continue
+        if q.type == "true_false":
+            places = [(q.correct == ["true"], q.prompt, ["items", i, "prompt"])]
+        else:
+            places = [(o.id in q.correct, o.text, ["items", i, "options", j, "text"])
+                      for j, o in enumerate(q.options)]
+        for is_key, text, loc in places:
+            keys += is_key
+            distractors += not is_key
+            for word in sorted(CUE_WORDS & set(words(text))):
+                found.setdefault(word, {True: [], False: []})[is_key].append((q.id, loc))
+    share = keys / (keys + distractors) if keys + distractors else 0.0
+    for word, where in sorted(found.items()):
+        in_keys, in_distractors = where[True], where[False]
+        n, k = len(in_keys) + len(in_distractors), len(in_keys)
+        if not in_keys or not in_distractors:
+            side, places = ("keys", in_keys) if in_keys else ("distractors", in_distractors)
+            uneven = f"appears only in {side}"
+        elif binomial_tail(n, k, share) < CHANCE_P or binomial_tail(n, n - k, 1 - share) < CHANCE_P:
+            places = in_keys if k / n > share else in_distractors
+            side = "keys" if k / n > share else "distractors"
+            uneven = f"appears mostly in {side} ({k} keys, {n - k} distractors)"
+        else:
+            continue
+        ids = ", ".join(dict.fromkeys(qid for qid, _ in places))
+        yield report(places[0][1], f"{word!r} {uneven} (items {ids}): a learner can use it as a cue; "
+                                   "use it in keys and distractors alike, or not at all")
+
+
+def check_bank_against_unit(bank: ItemBank, unit: Unit, report: Reporter) -> Iterator[Problem]:
+    """Every item's outcome, element and misconceptions are the unit's; every outcome has items
+    enough for a first resit of all-unseen items (twice its blueprint count)."""
+    outcomes = {o.id for o in unit.outcomes}
+    elements = {e.id for e in unit.elements}
+    named = {m.id for m in unit.misconceptions}
+    formative = {_norm(f.prompt): f.id for e in unit.elements for f in e.questions}
+    for i, q in enumerate(bank.items):
+        if _norm(q.prompt) in formative:
+            yield report(["items", i, "prompt"], f"item {q.id!r} repeats the prompt of formative question "
+                                                 f"{formative[_norm(q.prompt)]!r}, whose answer the learner "
+                                                 "is shown: write a new item")
+        if q.outcome is not None and q.outcome not in outcomes:
+            yield report(["items", i, "outcome"], f"item {q.id!r}: outcome {q.outcome!r} is not one of the "
+                                                  f"unit's learning outcomes ({', '.join(sorted(outcomes))})")
+        if q.element is not None and q.element not in elements:
+            yield report(["items", i, "element"], f"item {q.id!r}: element {q.element!r} is not in the unit")
+        if named:
+            for j, o in enumerate(q.options):
+                if o.misconception and o.misconception not in named:
+                    yield report(["items", i, "options", j, "misconception"],
+                                 f"item {q.id!r} option {o.id!r}: misconception {o.misconception!r} is not "
+                                 "in the unit's misconceptions list")
+    if unit.test is None:
+        return
+    counts = Counter(q.outcome for q in bank.items)
+    for outcome, need in sorted(unit.test.blueprint.items()):
+        if outcome in outcomes and counts[outcome] < 2 * need:
+            yield report(["items"], f"outcome {outcome!r} has {counts[outcome]} item(s); a paper takes {need}, "
+                                    f"so the bank needs at least {2 * need} (twice the blueprint, so a first "
+                                    "resit can be all unseen items)")
+
+
+def check_test_spec(unit: Unit, report: Reporter) -> Iterator[Problem]:
+    """The unit's test specification: a blueprint over its own outcomes that fills the paper."""
+    if unit.assessment == "online_test" and unit.test is None:
+        yield report(["test"], "is required for a unit assessed by online test: give paper_length, "
+                               "pass_score, time_allowed_minutes and a blueprint")
+    for dup in duplicates([o.id for o in unit.outcomes]):
+        yield report(["learning_outcomes"], f"duplicate learning outcome id {dup!r}")
+    for dup in duplicates([m.id for m in unit.misconceptions]):
+        yield report(["misconceptions"], f"duplicate misconception id {dup!r}")
+    if unit.test is None:
+        return
+    spec, outcomes = unit.test, {o.id for o in unit.outcomes}
+    for outcome in spec.blueprint:
+        if outcome not in outcomes:
+            yield report(["test", "blueprint", outcome],
+                         f"names outcome {outcome!r}, which is not one of the unit's learning outcomes "
+                         f"({', '.join(sorted(outcomes))})")
+    total = sum(spec.blueprint.values())
+    if total != spec.paper_length:
+        yield report(["test", "blueprint"], f"adds up to {total} items but paper_length is "
+                                            f"{spec.paper_length}: they must be equal")
+    if spec.pass_score > spec.paper_length:
+        yield report(["test", "pass_score"], f"is {spec.pass_score}, more than the {spec.paper_length} "
+                                             "items on the paper")
 
 
 def check_assignment_notebook(unit: Unit, cells: list, notebook: str) -> Iterator[Problem]:

@@ -237,7 +237,6 @@ class ItemBank(Strict):
     ``autograder/banks/`` and is never copied into anything a learner receives."""
 
     unit: Id
-    items_per_test: int = Field(ge=1)
     items: list[Question] = Field(min_length=1)
 
 
@@ -266,7 +265,8 @@ class Qualification(Strict):
     credits: int | None = Field(None, ge=1)
     guided_learning_hours: int | None = Field(None, ge=1)
     total_qualification_time: int | None = Field(None, ge=1)
-    pass_mark: float = Field(0.7, gt=0, le=1, description="Share of test items needed to pass.")
+    pass_mark: float = Field(0.7, gt=0, le=1, description="Share of the marks needed to pass an "
+                             "assignment marked by pass mark (a unit test uses its test.pass_score).")
     note: Text | None = Field(None, description="Where a fact could not be confirmed, say so here.")
     units: list[UnitRef] = []
 

@@ -227,7 +227,8 @@ def _check_grading(course: CourseContent):
     must be its folder, and its notebook must end in the test cell worth the items a test draws."""
     for entry in course.entries:
         unit, bank = entry.unit, course.banks.get(entry.unit.id) if entry.unit else None
-        if unit is None or unit.assessment != "online_test" or entry.notebook is None or bank is None:
+        if (unit is None or unit.assessment != "online_test" or entry.notebook is None or bank is None
+                or unit.test is None):  # a missing test spec is reported with the unit
             continue
         yield from _check_source_link(entry, course.root, "unit")
         try:
@@ -236,10 +237,11 @@ def _check_grading(course: CourseContent):
             continue
         tests = [c.metadata["nbgrader"] for c in nb.cells
                  if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
-        if [t.get("points") for t in tests] != [bank.items_per_test]:
+        points = unit.test.paper_length
+        if [t.get("points") for t in tests] != [points]:
             yield Problem(relative(entry.notebook, course.root), "",
-                          f"needs one autograded test cell worth {bank.items_per_test} point(s) (the "
-                          f"items a test draws): run `odp scaffold {relative(entry.folder, course.root)}`")
+                          f"needs one autograded test cell worth {points} point(s) (the unit's "
+                          f"test.paper_length): run `odp scaffold {relative(entry.folder, course.root)}`")
         yield from _check_scaffolded(entry, nb, course.root, bank)
 
 
@@ -289,7 +291,7 @@ def _load_banks(course: CourseContent) -> None:
             course.problems.append(report(["unit"], f"must match the file name {path.stem!r}"))
         if bank.unit not in units:
             course.problems.append(report(["unit"], f"unit {bank.unit!r} is not in the catalogue"))
-        course.problems.extend(checks.check_bank(bank, loaded))
+        course.problems.extend(checks.check_bank(bank, loaded, units.get(bank.unit)))
         course.banks[bank.unit] = bank
     course.problems.extend(_check_grading(course))
     for uid, unit in units.items():

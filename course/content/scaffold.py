@@ -138,8 +138,8 @@ def unit_notebook(unit: Unit, bank: ItemBank | None = None) -> nbformat.Notebook
         cells += [_locked(md("## The unit test\n\nSit the test when you feel ready. You can check your answers "
                              "before you submit."), "test-introduction"),
                   _locked(code("unit.show_test()"), "test")]
-        if bank is not None:
-            cells.append(_test_cell(bank.items_per_test))
+        if bank is not None and unit.test is not None:
+            cells.append(_test_cell(unit.test.paper_length))  # one point per item on the paper
     if unit.assignment:
         cells.append(_locked(md(_assignment_introduction(unit)), "assignment-introduction"))
         for t in unit.assignment.tasks:

@@ -22,6 +22,5 @@ def mark_test() -> TestMark:
     if ctx is None:
         # Fail closed: a hidden test that shows nothing earns full marks in nbgrader.
         raise GradingSetupError("this test cell was run outside grading: nothing was marked")
-    return mark_folder(ctx.folder, ctx.bank, learner=ctx.learner, attempt=ctx.attempt,
-                       pass_mark=ctx.pass_mark, course_secret=ctx.course_secret(),
-                       data_path=ctx.settings.data_path)
+    return mark_folder(ctx.folder, ctx.bank, ctx.spec, learner=ctx.learner, attempt=ctx.attempt,
+                       course_secret=ctx.course_secret(), data_path=ctx.settings.data_path)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from course.config import CATALOGUE_FILE, Settings
 from course.content.loader import load
-from course.content.model import Catalogue, ItemBank
-from course.content.repository import BANKS_DIR
+from course.content.model import Catalogue, ItemBank, TestSpec, Unit
+from course.content.repository import BANKS_DIR, UNIT_FILE
 from course.exceptions import CourseError
 from course.grading.sittings import parse_assignment
 from course.record.keys import SECRET_FILE
@@ -69,14 +69,21 @@ class GradingContext:
         return bank
 
     @cached_property
-    def pass_mark(self) -> float:
+    def spec(self) -> TestSpec:
+        """The unit's test specification (blueprint, pass score), from its unit.yaml."""
         root = self.settings.content_root
         catalogue, _, problems = load(Catalogue, root / CATALOGUE_FILE, root)
         if catalogue is None:
             raise GradingSetupError("; ".join(str(p) for p in problems))
         for qual in catalogue.qualifications:
-            if any(ref.path and Path(ref.path).name == self.unit for ref in qual.units):
-                return qual.pass_mark
+            for ref in qual.units:
+                if ref.path and Path(ref.path).name == self.unit:
+                    unit, _, problems = load(Unit, root / ref.path / UNIT_FILE, root)
+                    if unit is None or unit.test is None:
+                        raise GradingSetupError(
+                            f"unit {self.unit!r} has no usable test specification: "
+                            + ("; ".join(str(p) for p in problems) or "its unit.yaml has no `test:`"))
+                    return unit.test
         raise GradingSetupError(f"unit {self.unit!r} is not in the catalogue")
 
     def course_secret(self) -> bytes | None:

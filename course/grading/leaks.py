@@ -6,7 +6,8 @@ are all scanned for the same fingerprints, taken from the item banks:
 - an answer-key field (``correct``, ``accept``) near a bank item's id;
 - a bank item's prompt followed by an answer-key field (a summative item copied, key and all,
   into formative content);
-- the text of a bank item's explanation, or of an option's feedback or misconception;
+- the text of a bank item's explanation, or of an option's feedback or misconception (a
+  misconception given as an id of the unit's public misconceptions list is not private);
 - an accepted answer of a text question, or the number of a numeric one, near its item id;
 - the grader's hidden test code and the bank files' own banner.
 
@@ -63,7 +64,10 @@ def fingerprints(banks: Iterable[ItemBank]) -> list[Fingerprint]:
             prints.append(Fingerprint(q.id, "a test item's prompt with an answer-key field",
                                       re.compile(rf"{_literal(q.prompt[:80])}[\s\S]{{0,{NEAR}}}?{_KEY_FIELD}"),
                                       q.prompt.split()[0]))
-            private = [q.explanation] + [t for o in q.options for t in (o.feedback, o.misconception)]
+            # A misconception written as an id names an entry of the unit's public misconceptions
+            # list (released with the unit); only prose written into the bank is private.
+            private = [q.explanation] + [o.feedback for o in q.options] + [
+                o.misconception for o in q.options if o.misconception and " " in o.misconception.strip()]
             for text in filter(None, private):
                 prints.append(Fingerprint(q.id, "a test item's explanation or option feedback",
                                           re.compile(_literal(text)), text.split()[0]))

@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from course.content.model import ItemBank
-from course.exam import draw, seed_for
+from course.content.model import ItemBank, TestSpec
+from course.exam import paper_for
 from course.exceptions import RecordError, RecordMissingError
 from course.grading.handins import how_to_check
 from course.record import RECORD_FILE, Entry, Header, read_record, verify
@@ -32,6 +32,7 @@ class ItemMark:
     answered: bool
     correct: bool
     untrusted: bool = False
+    response: tuple[str, ...] = ()   # the option ids chosen (for item analysis' distractor counts)
 
     @property
     def score(self) -> float:
@@ -46,10 +47,11 @@ class TestMark:
     learner: str
     unit: str
     attempt: int
-    pass_mark: float
+    pass_score: int                    # right answers needed (the unit's test.pass_score)
     items: tuple[ItemMark, ...]
     notes: tuple[str, ...] = ()        # why anything was not scored, for the assessor and learner
     flagged: bool = False              # the assessor should look at this submission
+    sat: bool = True                   # the learner's own, verified record shows this attempt started
 
     @property
     def score(self) -> float:
@@ -61,7 +63,7 @@ class TestMark:
 
     @property
     def passed(self) -> bool:
-        return self.max_score > 0 and self.score >= self.pass_mark * self.max_score - 1e-9
+        return self.max_score > 0 and self.score >= self.pass_score
 
     @property
     def answered(self) -> int:
@@ -70,7 +72,7 @@ class TestMark:
     def summary(self) -> str:
         outcome = "pass" if self.passed else "not yet passed"
         return (f"Attempt {self.attempt}: {self.score:g} out of {self.max_score} ({outcome}; the pass "
-                f"mark is {round(self.pass_mark * self.max_score)}). You answered {self.answered} "
+                f"mark is {self.pass_score}). You answered {self.answered} "
                 f"of {self.max_score} questions.")
 
     def __repr__(self) -> str:
@@ -99,18 +101,25 @@ class TestMark:
         return data, meta
 
 
-def paper_items(bank: ItemBank, learner: str, attempt: int):
-    return draw(bank.items, bank.items_per_test, seed_for(learner, bank.unit, attempt)).items
+def paper_items(bank: ItemBank, spec: TestSpec, learner: str, attempt: int):
+    return paper_for(bank.items, spec, learner, bank.unit, attempt).items
 
 
-def blank_mark(bank: ItemBank, learner: str, attempt: int, pass_mark: float, note: str,
+def blank_mark(bank: ItemBank, spec: TestSpec, learner: str, attempt: int, note: str,
                flagged: bool) -> TestMark:
-    items = tuple(ItemMark(n, q.id, False, False) for n, q in enumerate(paper_items(bank, learner, attempt), 1))
-    return TestMark(learner, bank.unit, attempt, pass_mark, items, (note,), flagged)
+    items = tuple(ItemMark(n, q.id, False, False)
+                  for n, q in enumerate(paper_items(bank, spec, learner, attempt), 1))
+    return TestMark(learner, bank.unit, attempt, spec.pass_score, items, (note,), flagged, sat=False)
 
 
-def mark_entries(bank: ItemBank, header: Header, entries: list[Entry], *, learner: str, attempt: int,
-                 pass_mark: float, key: bytes, head_mac: str | None = None) -> TestMark:
+def _chosen(response) -> tuple[str, ...]:
+    if isinstance(response, str):
+        return (response,)
+    return tuple(str(r) for r in response) if isinstance(response, (list, tuple)) else ()
+
+
+def mark_entries(bank: ItemBank, spec: TestSpec, header: Header, entries: list[Entry], *, learner: str,
+                 attempt: int, key: bytes, head_mac: str | None = None) -> TestMark:
     check = verify(header, entries, key, learner=learner, unit=bank.unit, head_mac=head_mac)
     submitted = [e.seq for e in entries if e.item == TEST_ITEM and e.kind == "submit" and e.attempt == attempt]
     cutoff = min(submitted) if submitted else None
@@ -119,21 +128,23 @@ def mark_entries(bank: ItemBank, header: Header, entries: list[Entry], *, learne
         if e.kind == "answer" and e.attempt == attempt and (cutoff is None or e.seq < cutoff):
             answers[e.item] = e  # the last answer saved before the attempt was submitted
     marks = []
-    for n, q in enumerate(paper_items(bank, learner, attempt), 1):
+    for n, q in enumerate(paper_items(bank, spec, learner, attempt), 1):
         entry = answers.get(q.id)
         response = entry.response if entry else None
         answered = response not in (None, "", [])
         # An edited start/submit line makes the attempt's cut-off untrustworthy too.
         untrusted = answered and not (check.trusted(q.id) and check.trusted(TEST_ITEM))
-        marks.append(ItemMark(n, q.id, answered, answered and is_correct(q, response), untrusted))
+        marks.append(ItemMark(n, q.id, answered, answered and is_correct(q, response), untrusted,
+                              _chosen(response) if answered else ()))
     notes = tuple(f"Tamper check: {p}." for p in check.problems)
     started = any(e.item == TEST_ITEM and e.kind == "start" and e.attempt == attempt for e in entries)
     if not started and not any(m.answered for m in marks):
         notes += (f"Attempt {attempt} was not started: no answers were saved for it.",)
-    return TestMark(learner, bank.unit, attempt, pass_mark, tuple(marks), notes, flagged=not check.ok)
+    return TestMark(learner, bank.unit, attempt, spec.pass_score, tuple(marks), notes,
+                    flagged=not check.ok, sat=started and check.ok)
 
 
-def mark_folder(folder: Path, bank: ItemBank, *, learner: str, attempt: int, pass_mark: float,
+def mark_folder(folder: Path, bank: ItemBank, spec: TestSpec, *, learner: str, attempt: int,
                 course_secret: bytes | None, data_path: Path | None = None) -> TestMark:
     """Mark the record in a submission folder. Never raises for a bad record: the reason is in
     the mark's notes and the mark is flagged. With ``data_path``, the course service's hand-in
@@ -141,19 +152,19 @@ def mark_folder(folder: Path, bank: ItemBank, *, learner: str, attempt: int, pas
     try:
         header, entries = read_record(Path(folder) / RECORD_FILE)
     except RecordMissingError:
-        return blank_mark(bank, learner, attempt, pass_mark,
+        return blank_mark(bank, spec, learner, attempt,
                           f"The submission has no response record ({RECORD_FILE}): no answers were saved.",
                           flagged=True)
     except RecordError as exc:
-        return blank_mark(bank, learner, attempt, pass_mark,
+        return blank_mark(bank, spec, learner, attempt,
                           f"The response record could not be read: {exc}", flagged=True)
     how = how_to_check(data_path, learner, bank.unit, attempt, header.keyed, course_secret)
     if how.refusal:
-        return blank_mark(bank, learner, attempt, pass_mark, how.refusal[0].upper() + how.refusal[1:] + ".",
+        return blank_mark(bank, spec, learner, attempt, how.refusal[0].upper() + how.refusal[1:] + ".",
                           flagged=True)
     if how.key is None:
-        return blank_mark(bank, learner, attempt, pass_mark,
+        return blank_mark(bank, spec, learner, attempt,
                           "The record was sealed by the course server but the grader has no course "
                           "secret to check it with.", flagged=True)
-    return mark_entries(bank, header, entries, learner=learner, attempt=attempt, pass_mark=pass_mark,
-                        key=how.key, head_mac=how.head_mac)
+    return mark_entries(bank, spec, header, entries, learner=learner, attempt=attempt, key=how.key,
+                        head_mac=how.head_mac)

@@ -47,8 +47,9 @@ class WriteTestItems(NbGraderPreprocessor):
             (release / stray).unlink(missing_ok=True)
         course = load_course(Settings().content_root)
         bank = course.banks.get(unit)
-        if bank is not None:
-            write_public_items(bank, release)
+        spec = course.units[unit].test if unit in course.units else None
+        if bank is not None and spec is not None:
+            write_public_items(bank, spec, release)
         return nb, resources
 
 

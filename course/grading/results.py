@@ -1,5 +1,6 @@
 """Test results from the nbgrader gradebook: one row per learner, unit and attempt, with
-pass/fail against the qualification's pass mark and whether the learner passed first time."""
+pass/fail against the unit test's pass score (``test.pass_score``) and whether the learner
+passed first time."""
 
 from __future__ import annotations
 
@@ -38,11 +39,11 @@ def attempt_results(db_url: str, course: CourseContent) -> list[AttemptResult]:
                 continue  # not a unit test (e.g. a practice assignment)
             if entry.unit.assessment != "online_test":
                 continue
-            qual = entry.qualification
+            qual, spec = entry.qualification, entry.unit.test
             for sub in assignment.submissions:
                 notes = [c.auto_comment for nb in sub.notebooks for c in nb.comments
                          if c.auto_comment and isinstance(c, Comment)]
-                passed = sub.max_score > 0 and sub.score >= qual.pass_mark * sub.max_score - 1e-9
+                passed = spec is not None and sub.max_score > 0 and sub.score >= spec.pass_score
                 raw.append((sub.student.id, qual.id, unit, attempt, sub.score, sub.max_score, passed,
                             any(nb.flagged for nb in sub.notebooks), "\n".join(notes)))
     first = {(r[0], r[2]): r[6] for r in raw if r[3] == 1}

@@ -57,8 +57,8 @@ def prepare(course: CourseContent, data_path: Path, learner: str,
             elif src.is_file() and src.suffix in RELEASED_SUFFIXES:
                 shutil.copyfile(src, target / src.name)
         bank = course.banks.get(entry.unit.id)
-        if bank is not None:
-            write_public_items(bank, target)  # the test's items, without the keys
+        if bank is not None and entry.unit.test is not None:
+            write_public_items(bank, entry.unit.test, target)  # the test's items, without the keys
     return folder
 
 

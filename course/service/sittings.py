@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from course.content import CourseContent
 from course.content.model import ResitPolicy
-from course.exam import draw, seed_for
+from course.exam import paper_for
 from course.grading.marking import mark_entries
 from course.service.handin import HandIn
 from course.service.records import ASSIGNMENT_ITEM, TEST_ITEM, RecordBook, RequestError
@@ -64,6 +64,12 @@ class Sittings:
     def policy(self, unit: str) -> ResitPolicy:
         spec = self.course.units[unit].test
         return spec.resits if spec is not None else ResitPolicy()
+
+    def _spec(self, unit: str):
+        spec = self.course.units[unit].test
+        if spec is None:
+            raise RequestError(f"unit {unit!r} has no test specification", 404)
+        return spec
 
     def _bank(self, unit: str):
         bank = self.course.banks.get(unit)
@@ -125,7 +131,8 @@ class Sittings:
             if not ok:
                 raise RequestError(reason, 409)
             attempt = len(rows) + 1
-            paper = draw(bank.items, bank.items_per_test, seed_for(learner, unit, attempt))
+            # The same paper the grader rebuilds (unseen items first on a resit, to the blueprint).
+            paper = paper_for(bank.items, self._spec(unit), learner, unit, attempt)
             row = TestAttempt(learner_id=learner, unit_id=unit, attempt=attempt, seed=paper.seed,
                               items=[q.id for q in paper.items], started_at=utcnow())
             session.add(row)
@@ -156,9 +163,8 @@ class Sittings:
                     and e.item in row.items and e.response not in (None, "", [])}
         if row.submitted_at is None:
             # Marked on the record as it stands: the submit entry only closes it.
-            mark = mark_entries(bank, header, entries, learner=learner, attempt=attempt,
-                                pass_mark=self.course.entry(unit).qualification.pass_mark,
-                                key=self.book.key(learner))
+            mark = mark_entries(bank, self._spec(unit), header, entries, learner=learner,
+                                attempt=attempt, key=self.book.key(learner))
             done = self.book.append(session, learner, unit, request_id=f"submit:{unit}:{attempt}",
                                     item=TEST_ITEM, kind="submit",
                                     response={"answered": len(answered), "of": len(row.items)},
@@ -173,8 +179,7 @@ class Sittings:
         shown = attempt == 1 or self.policy(unit).provisional_on_resit
         message = None
         if shown and row.provisional_score is not None:
-            pass_mark = self.course.entry(unit).qualification.pass_mark
-            passed = row.provisional_score >= pass_mark * row.max_score - 1e-9
+            passed = row.provisional_score >= self._spec(unit).pass_score
             message = (f"Provisional result: {row.provisional_score:g} out of {row.max_score} "
                        f"({'pass' if passed else 'not yet passed'}). This is provisional until your "
                        "assessor confirms your result.")

@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 
 import ipywidgets as W
 
-from course.content.model import Question
-from course.exam import Paper, draw, seed_for
+from course.content.model import Question, TestSpec
+from course.exam import Paper, paper_for
 from course.exceptions import RecordError
 from course.record import ResponseRecord
 from course.widgets.base import CourseWidget
@@ -42,9 +42,9 @@ class StartTestWidget(CourseWidget):
 class TestSession(W.VBox):
     """Container that shows 'start' until the learner begins, then the paper."""
 
-    def __init__(self, record: ResponseRecord, items: list[Question], per_test: int, title: str) -> None:
+    def __init__(self, record: ResponseRecord, items: list[Question], spec: TestSpec, title: str) -> None:
         super().__init__()
-        self.record, self.items, self.per_test, self.title = record, items, per_test, title
+        self.record, self.items, self.spec, self.title = record, items, spec, title
         self.questions: list[QuestionWidget] = []
         self.summary: CheckAnswersWidget | None = None
         latest, submitted = attempts(record)
@@ -56,17 +56,19 @@ class TestSession(W.VBox):
     def _show_start(self, latest: int, submitted: bool) -> None:
         label = f"{self.title}: start attempt {latest + 1}" if latest else f"{self.title}: start the test"
         start = StartTestWidget(self.record, label, self.start)
-        start.view = {"intro": f"The test has {self.per_test} question{'s' if self.per_test != 1 else ''}. "
-                            "Take it when you are ready."}
+        n, minutes = self.spec.paper_length, self.spec.time_allowed_minutes
+        start.view = {"intro": f"The test has {n} question{'s' if n != 1 else ''}: you need "
+                               f"{self.spec.pass_score} right to pass. The time allowed is {minutes} "
+                               "minutes. Take it when you are ready."}
         self.children = [start]
 
     def paper(self, attempt: int) -> Paper:
         """The paper of ``attempt`` as its start entry keeps it (drawn by the course service, or
-        here for a unit with no service); a start entry without the order is an older record."""
+        here for a unit with no service); else rebuilt from the items, as the grader does."""
         start = self.record.latest(("start",), attempt=attempt).get(TEST_ITEM)
         if start is None or "order" not in (start.response or {}):
-            return draw(self.items, self.per_test,
-                        seed_for(self.record.header.learner, self.record.header.unit, attempt))
+            header = self.record.header
+            return paper_for(self.items, self.spec, header.learner, header.unit, attempt)
         by_id = {q.id: q for q in self.items}
         return Paper(start.seed, tuple(by_id[i] for i in start.response["items"] if i in by_id),
                      {k: tuple(v) for k, v in start.response["order"].items()})
@@ -83,8 +85,8 @@ class TestSession(W.VBox):
         latest, submitted = attempts(self.record)
         attempt = latest + 1 if (submitted or not latest) else latest
         if attempt != latest:
-            paper = draw(self.items, self.per_test,
-                         seed_for(self.record.header.learner, self.record.header.unit, attempt))
+            header = self.record.header
+            paper = paper_for(self.items, self.spec, header.learner, header.unit, attempt)
             self.record.append(TEST_ITEM, "start", {"items": [q.id for q in paper.items],
                                                    "order": paper.option_order},
                                attempt=attempt, seed=paper.seed)

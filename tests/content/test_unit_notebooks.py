@@ -40,7 +40,7 @@ def test_notebook_executes_in_a_fresh_kernel(entry, tmp_path, monkeypatch):
     folder = tmp_path / entry.unit.id
     shutil.copytree(entry.folder, folder)
     if entry.unit.id in COURSE.banks:
-        write_public_items(COURSE.banks[entry.unit.id], folder)
+        write_public_items(COURSE.banks[entry.unit.id], entry.unit.test, folder)
     monkeypatch.setenv("ODP_LEARNER", "test-learner")
     for name in ("ODP_SERVICE_URL", "ODP_SERVICE_TOKEN"):  # JupyterLab with no service
         monkeypatch.delenv(name, raising=False)

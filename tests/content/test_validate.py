@@ -109,8 +109,9 @@ def test_scenario_step_that_links_nowhere(content_tree):
 
 
 def test_bank_too_small_for_resits(content_tree):
-    edit(content_tree, BANK, lambda d: d.update(items_per_test=2))
-    fails_with(content_tree, f"{BANK}: items: at least 6 are required")
+    edit(content_tree, UNIT, lambda d: d["test"].update(paper_length=2, blueprint={"lo1": 2}))
+    fails_with(content_tree, f"{BANK}: items: outcome 'lo1' has 3 item(s); a paper takes 2, so the bank "
+                             "needs at least 4")
 
 
 def test_unit_disagreeing_with_catalogue(content_tree):
@@ -150,7 +151,7 @@ def test_online_test_unit_must_be_an_nbgrader_source(content_tree):
 
 
 def test_test_cell_must_be_worth_the_items_a_test_draws(content_tree):
-    edit(content_tree, "autograder/banks/sample-unit.yaml", lambda d: d.update(items_per_test=2))
+    edit(content_tree, UNIT, lambda d: d["test"].update(paper_length=2, blueprint={"lo1": 2}))
     fails_with(content_tree, "level2/sample-unit/sample-unit.ipynb: needs one autograded test cell worth 2 point(s)")
 
 

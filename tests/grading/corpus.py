@@ -62,9 +62,9 @@ def plans(n: int, seed: int = 7) -> list[Submission]:
 
 
 def _sit(folder: Path, learner: str, bank: ItemBank, plan: str, key: bytes) -> list[str]:
-    per_test, items = read_public_items(folder)
+    spec, items = read_public_items(folder)
     record = ResponseRecord.open(folder, learner, bank.unit, key=key)
-    session = Session(record, items, per_test, "test")
+    session = Session(record, items, spec, "test")
     session.start()
     by_id = {q.id: q for q in bank.items}
     for w, step in zip(session.questions, plan):

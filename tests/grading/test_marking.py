@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from course.content import load_course
-from course.exam import read_public_items, write_public_items
+from course.content.model import TestSpec
+from course.exam import paper_for, read_public_items, write_public_items
 from course.grading.leaks import fingerprints, scan_text
 from course.grading.marking import mark_folder
 from course.grading.sittings import assignment_for, parse_assignment
@@ -20,17 +21,22 @@ from tests.conftest import REPO
 from tests.grading.course_copy import right, wrong
 
 BANK = load_course(REPO).banks["working-in-od"]
+# A 10-item paper from the real bank (two items from each of its five outcomes) keeps the plans
+# below short; the rule is the same for the unit's own 30-item specification.
+SPEC = TestSpec(paper_length=10, pass_score=7, time_allowed_minutes=15,
+                blueprint={"lo1": 2, "lo2": 2, "lo3": 2, "lo4": 2, "lo5": 2})
 BY_ID = {q.id: q for q in BANK.items}
 SECRET = b"s" * 32
 LEARNER = "amira"
 
 
-def sit(folder: Path, plan: str, *, key: bytes, learner: str = LEARNER, submit: bool = True) -> Session:
+def sit(folder: Path, plan: str, *, key: bytes, learner: str = LEARNER, submit: bool = True,
+        spec: TestSpec = SPEC) -> Session:
     folder.mkdir(parents=True, exist_ok=True)
-    write_public_items(BANK, folder)
-    per_test, items = read_public_items(folder)
+    write_public_items(BANK, spec, folder)
+    spec, items = read_public_items(folder)
     record = ResponseRecord.open(folder, learner, BANK.unit, key=key)
-    session = Session(record, items, per_test, "test")
+    session = Session(record, items, spec, "test")
     session.start()
     for w, step in zip(session.questions, plan):
         if step != "-":
@@ -41,7 +47,7 @@ def sit(folder: Path, plan: str, *, key: bytes, learner: str = LEARNER, submit: 
 
 
 def mark(folder: Path, attempt: int = 1, learner: str = LEARNER, secret: bytes | None = SECRET):
-    return mark_folder(folder, BANK, learner=learner, attempt=attempt, pass_mark=0.7, course_secret=secret)
+    return mark_folder(folder, BANK, SPEC, learner=learner, attempt=attempt, course_secret=secret)
 
 
 def key() -> bytes:
@@ -64,12 +70,13 @@ def test_scores_right_wrong_and_blank_all_or_nothing(tmp_path):
 
 
 def test_half_a_multiple_answer_scores_nothing(tmp_path):
-    session = sit(tmp_path, "", key=key(), submit=False)
+    # the first learner whose paper has a multiple-answer item
+    learner = next(name for name in (f"learner-{n}" for n in range(200))
+                   if any(q.type == "multiple" for q in paper_for(BANK.items, SPEC, name, BANK.unit, 1).items))
+    session = sit(tmp_path, "", key=learner_key(SECRET, learner), learner=learner, submit=False)
     multi = [w for w in session.questions if BY_ID[w.item_id].type == "multiple"]
-    if not multi:
-        pytest.skip("this paper has no multiple-answer item")
     multi[0].answer(right(BY_ID[multi[0].item_id])[:1])
-    assert mark(tmp_path).score == 0
+    assert mark(tmp_path, learner=learner).score == 0
 
 
 def test_answers_changed_after_submitting_do_not_count(tmp_path):
@@ -177,6 +184,13 @@ def test_the_leak_scan_finds_keys_in_any_disguise():
     released = json.dumps({"items": [{"id": i.id, "prompt": i.prompt, "options": [o.text for o in i.options]}
                                      for i in BANK.items]})
     assert scan_text(released, "test-items.json", prints) == []
+    # a misconception named by id is an entry of the unit's public list, released with the unit;
+    # prose written into a bank option is private
+    assert scan_text((REPO / "level2/working-in-od/unit.yaml").read_text(), "unit.yaml", prints) == []
+    prose = q.model_copy(update={"options": [o.model_copy(update={"misconception": "Loyalty to a party is a Code value"})
+                                             for o in q.options]})
+    assert scan_text("... Loyalty to a party is a Code value ...", "page",
+                     fingerprints([BANK.model_copy(update={"items": [prose]})]))
 
 
 # -- the course service's hand-in notes decide how a submission is checked (issue 15, item 3) -----
@@ -194,7 +208,7 @@ def handed_in(tmp_path: Path, plan: str) -> tuple[Path, Path]:
 
 
 def served_mark(folder: Path, data: Path, attempt: int = 1):
-    return mark_folder(folder, BANK, learner=LEARNER, attempt=attempt, pass_mark=0.7,
+    return mark_folder(folder, BANK, SPEC, learner=LEARNER, attempt=attempt,
                        course_secret=SECRET, data_path=data)
 
 

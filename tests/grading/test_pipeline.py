@@ -30,21 +30,23 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]  # one long fixture: 
 UNIT = "working-in-od"
 RESIT = f"{UNIT}-attempt-2"
 
-# learner → answers per question on their paper: R right, W wrong, - blank
+# learner → answers per question on their paper (the unit's spec: 30 items, 22 to pass):
+# R right, W wrong, - blank
+N = 30
 PLANS = {
-    "learner-right": "RRRRRRRRRR",
-    "learner-wrong": "WWWWWWWWWW",
-    "learner-partial": "RRRRRRWW--",      # sealed with the public key, as in JupyterLab
-    "learner-tampered": "RRRRRWWWWW",     # then edits the five wrong answers in the record
-    "learner-resit": "RRRWWWWWWW",        # attempt 1; attempt 2 is all right
-    "learner-copycat": "RRRRRRRRRR",      # submits learner-right's record as their own
+    "learner-right": "R" * N,
+    "learner-wrong": "W" * N,
+    "learner-partial": "R" * 21 + "WW" + "-" * 7,   # one short of the pass score; public key, as in JupyterLab
+    "learner-tampered": "R" * 15 + "W" * 15,         # then edits the fifteen wrong answers in the record
+    "learner-resit": "R" * 9 + "W" * 21,             # attempt 1; attempt 2 is all right
+    "learner-copycat": "R" * N,                      # submits learner-right's record as their own
 }
 BLANK = "learner-blank"                   # opens the unit, never starts the test
 BROWSER = "learner-browser"               # all right, in Chromium
-EXPECTED = {  # (learner, attempt) → score out of 10
-    ("learner-right", 1): 10, ("learner-wrong", 1): 0, ("learner-partial", 1): 6,
-    ("learner-tampered", 1): 5, ("learner-resit", 1): 3, ("learner-resit", 2): 10,
-    ("learner-copycat", 1): 0, (BLANK, 1): 0, (BROWSER, 1): 10,
+EXPECTED = {  # (learner, attempt) → score out of 30
+    ("learner-right", 1): 30, ("learner-wrong", 1): 0, ("learner-partial", 1): 21,
+    ("learner-tampered", 1): 15, ("learner-resit", 1): 9, ("learner-resit", 2): 30,
+    ("learner-copycat", 1): 0, (BLANK, 1): 0, (BROWSER, 1): 30,
 }
 
 
@@ -118,7 +120,7 @@ def sit_in_browser(course: CourseCopy, pipeline: Pipeline, svc: Service) -> None
             pipeline.page_texts.append(("voila page, test in progress", page.content()))
             items = page.eval_on_selector_all(".odp-question[id^='odp-q-wod-t']",
                                               "els => els.map(e => e.id.slice('odp-q-'.length))")
-            assert len(items) == 10
+            assert len(items) == N
             for item in items:
                 response = right(by_id[item])
                 for value in response if isinstance(response, list) else [response]:
@@ -127,7 +129,7 @@ def sit_in_browser(course: CourseCopy, pipeline: Pipeline, svc: Service) -> None
             page.get_by_role("button", name="Submit your answers").click()
             page.locator(".odp-check-answers").get_by_text("Test submitted").wait_for()
             # the course server's scorer answered at once, marked as provisional
-            page.locator(".odp-check-answers").get_by_text("Provisional result: 10 out of 10 (pass)").wait_for()
+            page.locator(".odp-check-answers").get_by_text("Provisional result: 30 out of 30 (pass)").wait_for()
             page.wait_for_timeout(300)
             pipeline.page_texts.append(("voila page, submitted", page.content()))
             pipeline.page_texts.append(("voila websocket frames", "\n".join(frames)))
@@ -170,7 +172,7 @@ def grade_and_publish(course: CourseCopy, p: Pipeline, learners: list[str]) -> N
     with record_key(course.key_for("learner-resit")):
         session = open_unit(course.home("learner-resit") / UNIT, "learner-resit").test()
         session.start()
-        answer(session, course.bank(UNIT), "R" * 10)
+        answer(session, course.bank(UNIT), "R" * N)
     course.learner_cmd("submit", UNIT, "learner-resit")
     course.nbgrader("collect", "--update", UNIT)
     course.odp("stage-resits", UNIT, "--course-dir", str(course.autograder))
@@ -218,14 +220,14 @@ def result(p: Pipeline, learner: str, attempt: int) -> dict:
 def test_every_case_gets_its_expected_score(pipeline):
     got = {(r["learner"], int(r["attempt"])): float(r["score"]) for r in pipeline.results}
     assert got == {k: float(v) for k, v in EXPECTED.items()}
-    assert all(float(r["max_score"]) == 10 for r in pipeline.results)
+    assert all(float(r["max_score"]) == N for r in pipeline.results)
 
 
 def test_pass_fail_and_first_time_pass_come_from_the_gradebook(pipeline):
     assert result(pipeline, "learner-right", 1)["passed"] == "True"
     assert result(pipeline, "learner-right", 1)["first_time_pass"] == "True"
     assert result(pipeline, BROWSER, 1)["first_time_pass"] == "True"
-    assert result(pipeline, "learner-partial", 1)["passed"] == "False"   # 6 < pass mark 7
+    assert result(pipeline, "learner-partial", 1)["passed"] == "False"   # 21 < pass score 22
     resit1, resit2 = result(pipeline, "learner-resit", 1), result(pipeline, "learner-resit", 2)
     assert (resit1["passed"], resit2["passed"]) == ("False", "True")
     assert resit2["first_time_pass"] == "False"  # passed, but not first time
@@ -235,8 +237,8 @@ def test_pass_fail_and_first_time_pass_come_from_the_gradebook(pipeline):
 def test_nbgrader_export_has_every_submission(pipeline):
     # nbgrader lists every student for every assignment; those who did not sit it have no timestamp
     rows = {(r["assignment"], r["student_id"]): float(r["score"]) for r in pipeline.grades_csv if r["timestamp"]}
-    assert rows[(UNIT, "learner-right")] == 10 and rows[(RESIT, "learner-resit")] == 10
-    assert rows[(UNIT, "learner-tampered")] == 5
+    assert rows[(UNIT, "learner-right")] == N and rows[(RESIT, "learner-resit")] == N
+    assert rows[(UNIT, "learner-tampered")] == 15
     assert len(rows) == len(EXPECTED)
 
 
@@ -245,7 +247,7 @@ def test_tampered_answers_score_zero_with_the_reason_in_gradebook_and_feedback(p
     assert row["flagged"] == "True"
     assert "was edited" in row["notes"]
     feedback = next((pipeline.course.autograder / "feedback" / "learner-tampered" / UNIT).glob("*.html")).read_text()
-    assert "Not scored: question 6, 7, 8, 9, 10" in feedback
+    assert f"Not scored: question {', '.join(str(n) for n in range(16, N + 1))}" in feedback
     assert "was edited" in feedback
     assert result(pipeline, "learner-right", 1)["flagged"] == "False"
 
@@ -259,12 +261,12 @@ def test_a_blank_attempt_scores_zero_with_a_plain_note(pipeline):
     row = result(pipeline, BLANK, 1)
     assert "was not started" in row["notes"]
     feedback = next((pipeline.course.autograder / "feedback" / BLANK / UNIT).glob("*.html")).read_text()
-    assert "0 out of 10" in feedback
+    assert f"0 out of {N}" in feedback
 
 
 def test_feedback_shows_the_score_but_not_the_hidden_test(pipeline):
     feedback = next((pipeline.course.autograder / "feedback" / "learner-right" / UNIT).glob("*.html")).read_text()
-    assert "Attempt 1: 10 out of 10 (pass" in feedback
+    assert f"Attempt 1: {N} out of {N} (pass" in feedback
     assert "HIDDEN TESTS" not in feedback and "mark_test" not in feedback
     autograded = (pipeline.course.autograder / "autograded" / "learner-right" / UNIT / f"{UNIT}.ipynb").read_text()
     assert "mark_test" in autograded  # the grader did run the hidden test

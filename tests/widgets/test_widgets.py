@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from course.content.loader import load
-from course.content.model import ItemBank
+from course.content.model import ItemBank, Unit
 from course.exam import write_public_items
 from course.notebook import attempt_status_html, contents_html, home_url, open_unit
 from course.record import RECORD_FILE, read_record, verify
@@ -27,8 +27,9 @@ def folder(tmp_path: Path) -> Path:
     target = tmp_path / "sample-unit"
     shutil.copytree(SAMPLE, target)
     bank, _, problems = load(ItemBank, FIXTURES / "content/autograder/banks/sample-unit.yaml", FIXTURES)
-    assert not problems
-    write_public_items(bank, target)
+    unit, _, unit_problems = load(Unit, SAMPLE / "unit.yaml", FIXTURES)
+    assert not problems and not unit_problems
+    write_public_items(bank, unit.test, target)
     return target
 
 
@@ -142,7 +143,10 @@ def test_summative_test_records_without_feedback_and_lists_unanswered(folder):
 
 def test_public_test_items_hold_no_keys(folder):
     data = json.loads((folder / "test-items.json").read_text())
-    assert all(set(item) == {"id", "type", "prompt", "options"} for item in data["items"])
+    # an item's outcome and element are not secret: they let the paper follow the blueprint
+    assert all(set(item) == {"id", "type", "prompt", "options", "outcome", "element"} for item in data["items"])
+    assert all(set(o) == {"id", "text"} for item in data["items"] for o in item["options"])
+    assert data["test"]["paper_length"] == 1
     assert "correct" not in json.dumps(data)
 
 
