@@ -50,11 +50,11 @@ def test_my_progress_reads_each_unit_as_she_stands(session, course):
     assert "8 out of 10 (80%) awaiting result awaiting result not yet" in words
     assert ("Status: Not yet passed: resit available from 3 April 2025 (2 attempts left)."
             in words)
-    assert "Unit 202: Principles of customer service in operational delivery (no app yet) " \
-           "Status: Not started." in words
+    assert "Unit 202: Principles of customer service in operational delivery Status: Not started." in words
     assert f"Topics to revise (what your wrong answers suggest you may believe): {MISTAKE_1}" in words
     assert "Practice: 2 of 38 questions done." in words  # two distinct questions answered
-    assert "Your next step: Revise for Unit 208" in words and "opens on 3 April 2025" in words
+    # Unit 202 has its app now: starting it comes before waiting for 208's resit to open.
+    assert "Your next step: Start Unit 202" in words
     assert 'href="/feedback/working-in-od/2"' in page.html
     # The CPD log: the newest version of the entry, and that the older one is kept.
     assert "Read it and talked it through with Gareth" in words and "2 versions kept" in words
@@ -82,7 +82,7 @@ def test_my_team_has_his_team_only_one_row_each(session, course):
     assert "Learner B1" not in words and "Learner F1" not in words  # M2's; not started
     assert ("Priya Patel Level 2 Certificate in Principles of Operational Delivery (Level 2) "
             "1 of 4") in words
-    assert "Resit unit 208 from 3 April 2025" in words
+    assert "Start unit 202" in words
     assert "Learner A4" in words and "Yes: past planned end date" in words
 
 

@@ -113,3 +113,12 @@ def service_over(root: Path, data: Path, exchange: Path, people: dict) -> Iterat
         yield svc
     finally:
         svc.stop()
+
+
+def service_record(data: Path, learner: str, unit: str):
+    """A learner's record as the course service keeps it (the store in ``data``)."""
+    from course.record.keys import course_secret
+    from course.service.records import RecordBook
+
+    with session_scope(f"sqlite:///{data / 'odp.sqlite'}") as session:
+        return RecordBook(course_secret(data)).read(session, learner, unit)

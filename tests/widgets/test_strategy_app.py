@@ -8,9 +8,9 @@ import shutil
 import pytest
 import yaml
 
-from course.record import RECORD_FILE, read_record
 from tests.browser import axe_violations, chromium, course_server, tab_to, wait_for_widgets
 from tests.conftest import FIXTURES
+from tests.service.running import service_record
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 UNIT_URL = "/voila/render/strategy-unit/strategy-unit.ipynb"
@@ -78,7 +78,7 @@ def test_keyboard_only_pestle_and_stakeholder_are_saved_and_restored(served):
     page.locator(f"{STAKEHOLDERS} [aria-live=polite]").get_by_text("so keep satisfied").wait_for()
     assert axe_violations(page) == []
 
-    header, entries = read_record(folder / RECORD_FILE)
+    header, entries = service_record(folder.parents[2], "demo-learner", "strategy-unit")  # the service's
     latest = {e.item: e.response for e in entries if e.kind == "answer"}
     assert latest["pestle"]["political"][0]["impact"] == "high"
     assert latest["stakeholders"][0]["power"] == "high" and latest["stakeholders"][0]["interest"] == "low"
