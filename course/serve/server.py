@@ -1,5 +1,7 @@
 """Starting Voila over a learner's working folder: the course template, the tracking store,
-preheated unit apps and a bounded number of culled kernels. See ``docs/serve.md``."""
+unit kernels forked from a pre-imported server (optionally preheated too), a bounded number of
+kernels reaped when their page goes, and a token and Host check on every request.
+See ``docs/serve.md``."""
 
 from __future__ import annotations
 
@@ -17,10 +19,11 @@ from course.exceptions import CourseError
 from course.grading.client import TOKEN_ENV, URL_ENV
 from course.grading.provisional import Scorer, learner_token, start_server
 from course.record.keys import course_secret, learner_key
-from course.serve import workspace
+from course.serve import provisioner, signin, workspace
 
 SHARE = Path(__file__).resolve().parent.parent / "share" / "jupyter"
 KERNEL_MANAGER = "course.serve.kernels.BoundedKernelManager"
+REAP_GRACE_SECONDS = 3  # a page whose websocket closed this long ago has gone (not a reconnect)
 UNUSED_FRONT_END = ("@jupyter/nbgrader", "@jupyter-notebook/lab-extension")
 
 
@@ -61,6 +64,13 @@ def voila_args(settings: Settings, folder: Path, pools: Pools | None = None) -> 
         f"--MappingKernelManager.cull_idle_timeout={settings.cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={settings.cull_interval_seconds}",
         "--VoilaConfiguration.show_tracebacks=False",
+        # `?template=NAME` could hang a page on an unknown name and strand its kernel.
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--Voila.port_retries=0",  # the Host check names the port: never move to another
+        # Unit kernels are forked from a server that has imported the course (provisioner.py).
+        f"--KernelProvisionerFactory.default_provisioner_name={provisioner.NAME}",
+        f"--BoundedKernelManager.reap_grace_seconds={REAP_GRACE_SECONDS}",
+        "--IdentityProvider.cookie_options={'samesite': 'Lax', 'httponly': True}",
         # JupyterLab extensions the course pages do not use: each is more JavaScript for every
         # page to fetch and run.
         f"--VoilaConfiguration.extension_denylist={list(UNUSED_FRONT_END)!r}",
@@ -87,6 +97,7 @@ def voila_env(settings: Settings, provisional_url: str | None = None) -> dict[st
                ODP_RECORD_KEY=key.hex(), ODP_LINE_MANAGER=settings.line_manager,
                ODP_DEPARTMENT=settings.department,
                ODP_PROFESSION_VIEWER=str(settings.profession_viewer).lower())
+    env[signin.TOKEN_ENV] = signin.serve_token()  # Voila takes it out of its environment (app.py)
     if provisional_url:  # the learner's kernel may ask for its own provisional result
         env.update({URL_ENV: provisional_url, TOKEN_ENV: learner_token(secret, settings.learner)})
     return env
@@ -102,6 +113,7 @@ def start_provisional_scorer(settings: Settings, course: CourseContent) -> str:
 def prepare(settings: Settings, course: CourseContent) -> tuple[Path, Pools]:
     """Everything before Voila starts: the store (created and filled on first run), the
     learner's folder, their records brought into the store, and the kernel pools."""
+    os.umask(0o077)  # the data folder, records and store: this user's alone
     from course.apps.pathway import pathway_units
     from course.apps.viewers import dashboards
     from course.tracking.db import make_engine, session_factory
@@ -134,7 +146,7 @@ def prepare(settings: Settings, course: CourseContent) -> tuple[Path, Pools]:
 def run(settings: Settings) -> None:
     course = require_course(settings.content_root)
     folder, pools = prepare(settings, course)
-    url = f"http://{settings.host}:{settings.port}/voila/render/{workspace.HOME}"
+    url = signin.signed_in_url(f"http://{settings.host}:{settings.port}")
     print(f"Course for {settings.learner}: open {url}", flush=True)
     print("Press Ctrl+C to stop.", flush=True)
     scorer_url = start_provisional_scorer(settings, course)
