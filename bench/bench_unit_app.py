@@ -6,7 +6,7 @@ Three servers run side by side over the same learner's folder:
 - **course, forked**: `odp serve --pool-size 0`: each page's kernel is forked from the
   pre-imported fork server (course/serve/provisioner.py);
 - **course, forked + pool**: `odp serve --pool-size 1`: as above, plus Voila's preheated pool
-  of one kernel for the unit (refilled 10 s after it is taken);
+  of one kernel for the unit (refilled ODP_POOL_REFILL_SECONDS, default 2 s, after it is taken);
 - **plain Voila** (the baseline): stock `python -m voila` over the same folder, with the same
   template and environment: each page starts a new kernel process.
 
@@ -104,7 +104,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="odp-bench-"))
     content = work / "content"
     shutil.copytree(ROOT / "tests/fixtures/content", content)
-    env = {"ODP_DEMO_COHORT": "10", "ODP_POOL_REFILL_SECONDS": "10"}
+    env = {"ODP_DEMO_COHORT": "10"}
     times: dict[str, dict[str, list[float]]] = {}
     mem: dict[str, list[tuple[float, float]]] = {}
     fork_server_mem: dict[str, tuple[float, float]] = {}

@@ -18,6 +18,9 @@ What it changes from ``python -m voila``:
 - ``/`` takes the learner to the course home: ``ODP_HOME_URL`` if set (the course service), else
   the folder's home notebook.
 - ``GET /voila/api/kernels``: the live kernels (id, connections), for the signed-in user.
+- JupyterLab extension files whose name carries their content hash (``remoteEntry.<hash>.js``,
+  ``<chunk>.<hash>.js``) are cached by the browser for good: Voila sends them all ``no-cache``,
+  so every page view asked for each of ~20 files again before its widgets could load.
 - Voila 0.5's template static handler answers a path that climbs out of the template
   (``/voila/templates/odp/static/../../x``) with HTTP 500 (an unhandled ValueError), not 404.
   Nothing leaks, but a refusal should look like one, so such paths get 404 here.
@@ -27,9 +30,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 
-from jupyter_server.base.handlers import APIHandler, JupyterHandler
+from jupyter_server.base.handlers import APIHandler, FileFindHandler, JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 from voila.app import Voila
@@ -56,6 +60,16 @@ class SafeTemplateStaticFileHandler(TemplateStaticFileHandler):
             return super().get_absolute_path(root, path)
         except (AssertionError, ValueError):  # climbed out of <template>/static
             raise web.HTTPError(404) from None
+
+
+HASHED = re.compile(r"\.[0-9a-f]{8,}\.js$")
+
+
+class LabExtensionHandler(FileFindHandler):
+    def set_headers(self) -> None:
+        super().set_headers()
+        if HASHED.search(self.request.path):  # a new build is a new name
+            self.set_header("Cache-Control", "public, max-age=31536000, immutable")
 
 
 class PageHandler(TornadoVoilaHandler):
@@ -128,6 +142,9 @@ class CourseVoila(Voila):
         for rule in super().init_handlers():
             if rule[1] is TornadoVoilaTreeHandler and rule[0] == self.server_url:
                 handlers.append((rule[0], HomeRedirectHandler))
+                continue
+            if rule[0].endswith("/voila/labextensions/(.*)"):
+                handlers.append((rule[0], LabExtensionHandler, *rule[2:]))
                 continue
             handlers.append((rule[0], swap.get(rule[1], rule[1]), *rule[2:]))
         return [(url_path_join(self.server_url, "/voila/api/kernels"), KernelListHandler), *handlers]

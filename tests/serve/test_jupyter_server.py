@@ -31,7 +31,7 @@ def test_a_jupyter_server_with_voila_forks_unit_kernels(tmp_path):
     token = env.pop("ODP_SERVE_TOKEN")
     env.update(PATH=f"{Path(sys.executable).parent}:{env['PATH']}", JUPYTER_TOKEN=token)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}",
+        [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--allow-root",
          f"--ServerApp.root_dir={folder}", "--KernelProvisionerFactory.default_provisioner_name=odp-fork",
          "--VoilaConfiguration.template=odp"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
