@@ -98,12 +98,13 @@ class Settings(BaseSettings):
     pool_size: int = Field(
         default=1, ge=0,
         description="Preheated kernels kept ready for each unit app of the learner's "
-        "qualification (Voila's kernel pools; 0 turns pooling off). Each costs ~135 MB.",
+        "qualification (Voila's kernel pools; 0 turns pooling off). Each costs ~35 MB USS.",
     )
     pool_refill_seconds: float = Field(
-        default=10, ge=0,
+        default=2, ge=0,
         description="Wait this long after a preheated kernel is taken before starting its "
-        "replacement, so a burst of learners is served before the refills compete for the CPU.",
+        "replacement, so a burst of learners is served before the refills compete for the CPU "
+        "(a forked kernel costs ~0.2 CPU-s, so the wait can be short).",
     )
     max_kernels: int = Field(
         default=12, ge=1,

@@ -19,6 +19,12 @@ from typing import Iterator
 
 import psutil
 
+from course.serve.signin import TOKEN_ENV, serve_token, signed_in_url
+
+# Tests sign in to the servers they start with the token those servers were given (one per test
+# process), sent as a header as a script would; tests of the sign-in itself use the URL and cookie.
+AUTH_HEADER = {"Authorization": f"token {serve_token()}"}
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -74,7 +80,8 @@ class Served:
     log: Path
 
     def kernels(self) -> int:
-        """ipykernel processes under the server right now."""
+        """Kernel processes under the server right now: started (ipykernel_launcher) or forked
+        (children of the fork server, course/forking.py)."""
         try:
             children = psutil.Process(self.proc.pid).children(recursive=True)
         except psutil.NoSuchProcess:
@@ -82,10 +89,22 @@ class Served:
         count = 0
         for child in children:
             try:
-                count += "ipykernel_launcher" in " ".join(child.cmdline())
-            except psutil.Error:
+                line = " ".join(child.cmdline())
+                count += "ipykernel_launcher" in line or (
+                    "course.forking" in line and "course.forking" in " ".join(child.parent().cmdline()))
+            except (psutil.Error, AttributeError):
                 pass
         return count
+
+    def url(self, path: str = "/") -> str:
+        """``path`` with the server's token, as the URL `odp serve` prints."""
+        return signed_in_url(self.base, path)
+
+    def live_kernels(self) -> list[dict]:
+        """The kernels the server's kernel manager holds (``/voila/api/kernels``)."""
+        request = urllib.request.Request(self.base + "/voila/api/kernels", headers=AUTH_HEADER)
+        with urllib.request.urlopen(request, timeout=30) as r:
+            return json.load(r)
 
 
 @contextmanager
@@ -94,7 +113,8 @@ def odp_serve(content_root: Path, *args: str, env: dict[str, str] | None = None)
     a pipe nobody reads would stall a chatty server."""
     port = free_port()
     bin_dir = Path(sys.executable).parent
-    full_env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}", **(env or {}))
+    full_env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}",
+                    **{TOKEN_ENV: serve_token()}, **(env or {}))
     log = Path(tempfile.mkstemp(prefix="odp-serve-", suffix=".log")[1])
     with log.open("w") as out:
         proc = subprocess.Popen([str(bin_dir / "odp"), "serve", "--port", str(port), *args],
@@ -119,14 +139,36 @@ def course_server(content_root: Path, data_dir: Path, *extra: str, learner: str 
         yield served.base
 
 
+class SignedInBrowser:
+    """A Playwright browser whose pages send the test servers' token (``AUTH_HEADER``)."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_page(self, **options):
+        return self._browser.new_page(**_signed_in(options))
+
+    def new_context(self, **options):
+        return self._browser.new_context(**_signed_in(options))
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
+def _signed_in(options: dict) -> dict:
+    return dict(options, extra_http_headers={**AUTH_HEADER, **options.get("extra_http_headers", {})})
+
+
 @contextmanager
-def chromium() -> Iterator:
+def chromium(signed_in: bool = True) -> Iterator:
+    """Debian's Chromium; its pages are signed in to the test servers unless ``signed_in`` is
+    False (to test the sign-in itself)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            yield browser
+            yield SignedInBrowser(browser) if signed_in else browser
         finally:
             browser.close()
 

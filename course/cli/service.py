@@ -28,8 +28,13 @@ def command(port: int | None, data_dir: Path | None, content_root: Path | None, 
 
     given = {"service_port": port, "data_dir": data_dir, "content_root": content_root}
     settings = Settings(**{k: v for k, v in given.items() if v is not None})
+    import os
+
+    from course.service.running import APP_TOKEN_ENV
+
     context = build_context(settings.content_root, settings.data_path, settings.db_url,
                             host=settings.host, port=settings.service_port, app_url=app_url,
-                            exchange=exchange or settings.data_path / "exchange")
+                            exchange=exchange or settings.data_path / "exchange",
+                            app_token=os.environ.pop(APP_TOKEN_ENV, ""))
     click.echo(f"Course service on http://{settings.host}:{settings.service_port}", err=True)
     serve(context, course_secret(settings.data_path), settings.host, settings.service_port)

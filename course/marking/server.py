@@ -1,6 +1,7 @@
 """Starting the assessor's marking app: Voila over ``marking.ipynb`` with the course template,
-on 127.0.0.1. The app's kernel reads its settings (who is marking, which course folder) from
-the environment set here."""
+on 127.0.0.1, signed in with a token and Host-checked as the course app is (course/serve/app.py),
+so no page, API call or kernel socket answers without the token. The app's kernel reads its
+settings (who is marking, which course folder) from the environment set here."""
 
 from __future__ import annotations
 
@@ -12,14 +13,17 @@ from pathlib import Path
 
 from course.config import Settings
 from course.marking.settings import MarkingSettings
+from course.serve import signin
 
 NOTEBOOK = Path(__file__).resolve().parent / "marking.ipynb"
 SHARE = Path(__file__).resolve().parent.parent / "share" / "jupyter"   # the course's Voila template
 
 
 def voila_args(port: int, host: str = "127.0.0.1") -> list[str]:
-    return [sys.executable, "-m", "voila", str(NOTEBOOK), "--no-browser", f"--port={port}",
-            f"--Voila.ip={host}", "--template=odp", "--VoilaConfiguration.show_tracebacks=False"]
+    return [sys.executable, "-m", "course.serve.app", str(NOTEBOOK), "--no-browser", f"--port={port}",
+            f"--Voila.ip={host}", "--Voila.port_retries=0", "--template=odp",
+            "--VoilaConfiguration.show_tracebacks=False",
+            "--VoilaConfiguration.allow_template_override=NO"]
 
 
 def voila_env(marking: MarkingSettings, settings: Settings | None = None,
@@ -32,11 +36,14 @@ def voila_env(marking: MarkingSettings, settings: Settings | None = None,
                 ODP_ASSESSOR=marking.assessor, ODP_IQA_RATE=str(marking.iqa_rate),
                 ODP_IQA_MINIMUM=str(marking.iqa_minimum),
                 ODP_SIMILARITY_THRESHOLD=str(marking.similarity_threshold),
-                ODP_SIMILAR_PASSAGE_WORDS=str(marking.similar_passage_words))
+                ODP_SIMILAR_PASSAGE_WORDS=str(marking.similar_passage_words),
+                **{signin.TOKEN_ENV: signin.serve_token()})
 
 
 def run(marking: MarkingSettings, port: int) -> None:
-    print(f"Marking app for {marking.assessor}: open http://127.0.0.1:{port}/", flush=True)
+    os.umask(0o077)  # marks, feedback and moderation records: this user's alone
+    url = signin.signed_in_url(f"http://127.0.0.1:{port}")
+    print(f"Marking app for {marking.assessor}: open {url}", flush=True)
     print("Press Ctrl+C to stop.", flush=True)
     voila = subprocess.Popen(voila_args(port), env=voila_env(marking))
     # Stopping `odp mark serve` stops Voila too, never leaving it behind.

@@ -10,6 +10,12 @@ wraps it in its pooling manager when kernels are preheated, so the bound covers 
 - a pool refill beyond the bound is refused too (the pool shrinks; pages then take the
   on-demand path and get the 503 while the server is full);
 - when a kernel shuts down (page closed, or culled when idle) the pools are topped up again.
+
+It also reaps the kernel of a page that has gone: when the last websocket of a kernel closes
+(tab closed, navigated away, reloaded) and no page reconnects within ``reap_grace_seconds``, the
+kernel is shut down. The page's own close request (``/voila/api/shutdown``) usually gets there
+first; this covers a page that could not send it (a crash, a dropped network). A kernel that never
+had a page connected (fetched without a browser) is left to the idle culler.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import uuid
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
-from traitlets import Integer
+from traitlets import Float, Integer
 
 BUSY = ("The course is busy: too many course pages are open at once. Close course tabs you "
         "are not using, or try again in a few minutes.")
@@ -36,10 +42,40 @@ class BoundedKernelManager(AsyncMappingKernelManager):
         help="Most kernels alive (or starting) at once, pooled ones included; 0 for no bound. "
              "A page that would need one more gets HTTP 503.")
 
+    reap_grace_seconds = Float(
+        3.0, config=True,
+        help="Shut a kernel down this long after its last page websocket closed, unless a page "
+             "reconnects first; 0 turns this off (the idle culler still applies).")
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._reserved: set[str] = set()  # ids being started: counted before they exist
         self._closing = False
+        self._reaping: dict[str, asyncio.TimerHandle] = {}
+
+    def notify_connect(self, kernel_id: str) -> None:
+        super().notify_connect(kernel_id)
+        handle = self._reaping.pop(kernel_id, None)
+        if handle is not None:
+            handle.cancel()  # the page came back (a reconnect after a network blip)
+
+    def notify_disconnect(self, kernel_id: str) -> None:
+        super().notify_disconnect(kernel_id)
+        if (self.reap_grace_seconds and kernel_id in self
+                and self._kernel_connections.get(kernel_id, 0) <= 0 and kernel_id not in self._reaping):
+            loop = asyncio.get_running_loop()
+            self._reaping[kernel_id] = loop.call_later(
+                self.reap_grace_seconds, lambda: asyncio.ensure_future(self._reap(kernel_id)))
+
+    async def _reap(self, kernel_id: str) -> None:
+        self._reaping.pop(kernel_id, None)
+        if kernel_id in self and self._kernel_connections.get(kernel_id, 0) <= 0 and not self._closing:
+            self.log.info("Reaping kernel %s: its page closed %.0f s ago", kernel_id,
+                          self.reap_grace_seconds)
+            try:
+                await self.shutdown_kernel(kernel_id)
+            except KeyError:  # the page's close request shut it down meanwhile
+                pass
 
     def live_kernels(self) -> int:
         return len(set(self._kernels) | set(self._pending_kernels) | self._reserved)
@@ -61,6 +97,9 @@ class BoundedKernelManager(AsyncMappingKernelManager):
             self._reserved.discard(kernel_id)
 
     async def shutdown_kernel(self, kernel_id: str, *args, **kwargs):
+        handle = self._reaping.pop(kernel_id, None)
+        if handle is not None:
+            handle.cancel()
         result = await super().shutdown_kernel(kernel_id, *args, **kwargs)
         self._top_up_pools()
         return result

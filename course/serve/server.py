@@ -1,5 +1,7 @@
 """Starting Voila over a learner's working folder: the course template, the tracking store,
-preheated unit apps and a bounded number of culled kernels. See ``docs/serve.md``."""
+unit kernels forked from a pre-imported server (optionally preheated too), a bounded number of
+kernels reaped when their page goes, and a token and Host check on every request.
+See ``docs/serve.md``."""
 
 from __future__ import annotations
 
@@ -14,11 +16,12 @@ from pathlib import Path
 from course.config import Settings
 from course.content import CourseContent, require_course
 from course.exceptions import CourseError
-from course.serve import workspace
+from course.serve import provisioner, signin, workspace
 from course.service.client import TOKEN_ENV, URL_ENV
 
 SHARE = Path(__file__).resolve().parent.parent / "share" / "jupyter"
 KERNEL_MANAGER = "course.serve.kernels.BoundedKernelManager"
+REAP_GRACE_SECONDS = 3  # a page whose websocket closed this long ago has gone (not a reconnect)
 UNUSED_FRONT_END = ("@jupyter/nbgrader", "@jupyter-notebook/lab-extension")
 
 
@@ -59,6 +62,13 @@ def voila_args(settings: Settings, folder: Path, pools: Pools | None = None) -> 
         f"--MappingKernelManager.cull_idle_timeout={settings.cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={settings.cull_interval_seconds}",
         "--VoilaConfiguration.show_tracebacks=False",
+        # `?template=NAME` could hang a page on an unknown name and strand its kernel.
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--Voila.port_retries=0",  # the Host check names the port: never move to another
+        # Unit kernels are forked from a server that has imported the course (provisioner.py).
+        f"--KernelProvisionerFactory.default_provisioner_name={provisioner.NAME}",
+        f"--BoundedKernelManager.reap_grace_seconds={REAP_GRACE_SECONDS}",
+        "--IdentityProvider.cookie_options={'samesite': 'Lax', 'httponly': True}",
         # JupyterLab extensions the course pages do not use: each is more JavaScript for every
         # page to fetch and run.
         f"--VoilaConfiguration.extension_denylist={list(UNUSED_FRONT_END)!r}",
@@ -86,6 +96,7 @@ def voila_env(settings: Settings, service_url: str | None = None,
                ODP_DATA_DIR=str(settings.data_path), ODP_LEARNER=settings.learner,
                ODP_LINE_MANAGER=settings.line_manager, ODP_DEPARTMENT=settings.department,
                ODP_PROFESSION_VIEWER=str(settings.profession_viewer).lower())
+    env[signin.TOKEN_ENV] = signin.serve_token()  # Voila takes it out of its environment (app.py)
     if service_url and kernel_token:
         env.update({URL_ENV: service_url, TOKEN_ENV: kernel_token, "ODP_HOME_URL": f"{service_url}/"})
     return env
@@ -94,6 +105,7 @@ def voila_env(settings: Settings, service_url: str | None = None,
 def prepare(settings: Settings, course: CourseContent) -> tuple[Path, Pools]:
     """Everything before Voila starts: the store (created and filled on first run), the
     learner's folder and the kernel pools. Her answers reach the store through the service."""
+    os.umask(0o077)  # the data folder, records and store: this user's alone
     from course.apps.pathway import pathway_units
     from course.apps.viewers import dashboards
     from course.tracking.db import make_engine, session_factory
@@ -124,7 +136,6 @@ def run(settings: Settings) -> None:
     from course.service import running
     from course.tracking.db import session_scope
 
-    os.umask(0o077)  # the data folder, the store and the learner's folder are this user's alone
     course = require_course(settings.content_root)
     folder, pools = prepare(settings, course)
     with session_scope(settings.db_url) as session:
@@ -133,7 +144,7 @@ def run(settings: Settings) -> None:
     service_url = f"http://{settings.host}:{service_port}"
     app_url = f"http://{settings.host}:{settings.port}/voila/render/"
     running.write_info(settings.data_path, service_url, creds.assessor)
-    service = running.start_service(settings, service_port, app_url)
+    service = running.start_service(settings, service_port, app_url, signin.serve_token())
     voila = subprocess.Popen(voila_args(settings, folder, pools),
                              env=voila_env(settings, service_url, creds.kernel))
     print(f"Course for {settings.learner}: open {service_url}/?token={creds.browser}", flush=True)

@@ -45,6 +45,7 @@ class ServiceContext:
     fingerprints: list[Fingerprint]
     allowed_hosts: frozenset[str]
     app_url: str = ""  # where the unit apps are served (Voila), for links
+    app_token: str = ""  # signs the learner in to the unit apps from those links
     _sessions: object = field(default=None, repr=False)
 
     @contextmanager
@@ -57,7 +58,7 @@ class ServiceContext:
 
 
 def build_context(content_root: Path, data_path: Path, db_url: str, *, host: str, port: int,
-                  app_url: str = "", exchange: Path | None = None) -> ServiceContext:
+                  app_url: str = "", exchange: Path | None = None, app_token: str = "") -> ServiceContext:
     course = require_course(content_root)
     secret = course_secret(data_path)
     upgrade_to_head(db_url)
@@ -67,7 +68,7 @@ def build_context(content_root: Path, data_path: Path, db_url: str, *, host: str
     return ServiceContext(course=course, engine=make_engine(db_url), book=book,
                           sittings=Sittings(course, book, hand_in), items=ItemIndex(course),
                           fingerprints=fingerprints(course.banks.values()),
-                          allowed_hosts=frozenset(hosts), app_url=app_url)
+                          allowed_hosts=frozenset(hosts), app_url=app_url, app_token=app_token)
 
 
 def make_app(context: ServiceContext, secret: bytes) -> tornado.web.Application:

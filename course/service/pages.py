@@ -18,9 +18,11 @@ class PageHandler(BaseHandler):
     def links(self) -> PageLinks:
         app = self.odp.app_url
 
+        sign_in = f"?{urlencode({'token': self.odp.app_token})}" if self.odp.app_token else ""
+
         def unit(unit_id: str) -> str:
             entry = self.odp.course.entry(unit_id)
-            return f"{app}{quote(unit_id)}/{quote(entry.notebook.name)}" if entry.notebook else "/"
+            return f"{app}{quote(unit_id)}/{quote(entry.notebook.name)}{sign_in}" if entry.notebook else "/"
 
         def page(name: str, **query: str) -> str:
             asked = {k: v for k, v in query.items() if v not in (None, "")}

@@ -25,6 +25,7 @@ from course.tracking.models import ApiToken
 from course.tracking.scope import Role
 
 INFO_FILE = "service.json"
+APP_TOKEN_ENV = "ODP_APP_TOKEN"  # the unit apps' sign-in token, for the home's links
 ASSESSOR_ID = "assessor"  # the embedded set-up's one assessor
 
 
@@ -70,8 +71,10 @@ def assessor_client(settings: Settings) -> ServiceClient | None:
     return ServiceClient(info["url"], info["assessor_token"], timeout=30)
 
 
-def start_service(settings: Settings, port: int, app_url: str) -> subprocess.Popen:
-    """The service as its own process (it alone reads the secret, the banks and the store)."""
+def start_service(settings: Settings, port: int, app_url: str, app_token: str = "") -> subprocess.Popen:
+    """The service as its own process (it alone reads the secret, the banks and the store).
+    ``app_token`` signs the learner in to the unit apps from the home's links (in the
+    environment, never on the command line, which every local user can read)."""
     args = [sys.executable, "-m", "course.service", "--port", str(port), "--app-url", app_url,
             "--data-dir", str(settings.data_path), "--content-root", str(settings.content_root)]
-    return subprocess.Popen(args)
+    return subprocess.Popen(args, env={**os.environ, APP_TOKEN_ENV: app_token})

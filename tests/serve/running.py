@@ -1,5 +1,5 @@
 """Helpers for the tests that run `odp serve` (tests.browser.odp_serve): a fixture course to
-serve, HTTP GET with the status, and polling."""
+serve, HTTP GET (signed in) with the status, and polling."""
 
 from __future__ import annotations
 
@@ -10,9 +10,13 @@ import urllib.request
 from pathlib import Path
 
 
-def get(url: str, timeout: float = 90) -> tuple[int, str]:
+def get(url: str, timeout: float = 90, signed_in: bool = True) -> tuple[int, str]:
+    """GET ``url``, with the test servers' token unless ``signed_in`` is False."""
+    from tests.browser import AUTH_HEADER
+
+    request = urllib.request.Request(url, headers=AUTH_HEADER if signed_in else {})
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as r:
+        with urllib.request.urlopen(request, timeout=timeout) as r:
             return r.status, r.read().decode(errors="replace")
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode(errors="replace")

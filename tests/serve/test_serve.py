@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from course.serve.signin import TOKEN_ENV, serve_token
+from tests.browser import AUTH_HEADER
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -26,7 +28,7 @@ def free_port() -> int:
 
 def get(url: str) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(url, timeout=60) as r:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=AUTH_HEADER), timeout=60) as r:
             return r.status, r.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, ""
@@ -36,7 +38,8 @@ def get(url: str) -> tuple[int, str]:
 def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("data")
     port = free_port()
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+               **{TOKEN_ENV: serve_token()})
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "odp"), "serve", "--port", str(port), "--data-dir", str(data)],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -55,9 +58,9 @@ def server(tmp_path_factory):
     proc.wait(timeout=20)
 
 
-def test_prints_the_url_to_open(server):
+def test_prints_the_url_to_open_with_its_token(server):
     base, first_line, _ = server
-    assert f"open {base}/voila/render/home.ipynb" in first_line
+    assert f"open {base}/?token={serve_token()}" in first_line
 
 
 def test_home_lists_the_catalogue(server):

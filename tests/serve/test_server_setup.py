@@ -81,3 +81,27 @@ def test_climbing_out_of_a_template_is_404_not_500(path):
     with pytest.raises(web.HTTPError) as refused:
         SafeTemplateStaticFileHandler.get_absolute_path("/fake-root", path)
     assert refused.value.status_code == 404
+
+
+def test_voila_is_started_signed_in_forking_and_without_template_override(tmp_path, monkeypatch):
+    from course.serve import provisioner, signin
+    from course.serve.server import voila_env
+
+    args = voila_args(Settings(), tmp_path)
+    assert args[1:3] == ["-m", "course.serve.app"]
+    assert f"--KernelProvisionerFactory.default_provisioner_name={provisioner.NAME}" in args
+    assert "--VoilaConfiguration.allow_template_override=NO" in args
+    assert "--VoilaConfiguration.show_tracebacks=False" in args
+    assert not any(signin.serve_token() in a for a in args)  # never on a command line (ps)
+    settings = Settings(content_root=FIXTURES / "content", data_dir=tmp_path / "data")
+    assert voila_env(settings)[signin.TOKEN_ENV] == signin.serve_token()
+
+
+def test_the_fork_provisioner_is_registered_for_any_jupyter_server():
+    from jupyter_client.provisioning import KernelProvisionerFactory
+
+    from course.serve.provisioner import NAME, UnitForkProvisioner
+
+    factory = KernelProvisionerFactory.instance()
+    assert factory._check_availability(NAME)
+    assert factory.provisioners[NAME].load() is UnitForkProvisioner

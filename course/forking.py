@@ -1,0 +1,213 @@
+"""Kernels forked from a pre-imported process, for grading (``course.grading.kernels``) and for
+the learner's unit pages (``course.serve.provisioner``).
+
+A fresh Python kernel costs about 0.5 CPU-s before it runs its first cell: starting the
+interpreter and importing ipykernel, IPython and the course. A *fork server* pays that once: a
+small process imports all of it, then forks one child per kernel (about 0.1 CPU-s each). Each
+child is a new process that has run no one's code (the fork server never runs any), so nothing
+passes from one kernel to the next. Forked children share the imported modules' memory pages
+with the fork server until they write to them, so a kernel's own cost is its USS, and PSS
+counts its share of the rest.
+
+``ForkProvisioner`` is jupyter_client's ``LocalProvisioner`` with one change: it asks a fork
+server for the process instead of ``Popen``. Connection file, cwd, environment, interrupt and
+shutdown stay jupyter_client's. Anything that is not an ipykernel launch falls back to ``Popen``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from jupyter_client.provisioning import LocalProvisioner
+
+LAUNCHER = "ipykernel_launcher"
+KERNEL = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython")  # what every kernel imports
+
+
+# -- the fork server (its own process) ----------------------------------------------------------
+
+def serve(preload: list[str] | None = None) -> None:
+    """Import ``preload`` (default: the modules named after ``-c`` on the command line), then
+    read one JSON request a line on stdin, fork a kernel for each and answer with its pid."""
+    import importlib
+
+    for name in preload if preload is not None else sys.argv[1:]:
+        importlib.import_module(name)
+    if threading.active_count() != 1:  # forking a process with threads can copy a held lock
+        raise RuntimeError(f"the fork server has {threading.active_count()} threads after its imports")
+    # What is imported now stays shared: the collector never touches (so never copies) it.
+    gc.collect()
+    gc.freeze()
+    # The operating system reaps children at once (no zombies); their users see them end by pidfd.
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    print(json.dumps({"ready": os.getpid()}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            _run_kernel(request)  # never returns
+        print(json.dumps({"pid": pid}), flush=True)
+
+
+def _run_kernel(request: dict[str, Any]) -> None:
+    code = 1
+    try:
+        os.setsid()  # a process group of its own, as jupyter_client gives a kernel: interrupts reach it
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):  # off the fork server's pipes; cell output goes over zmq
+            os.dup2(null, fd)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        sys.path[0] = request["cwd"]  # where `python -m ipykernel_launcher` in that folder looks first
+        sys.argv = [LAUNCHER, *request["argv"]]
+        import random
+        random.seed()  # forked children would otherwise draw the same numbers
+
+        from ipykernel.kernelapp import IPKernelApp
+
+        IPKernelApp.launch_instance(argv=request["argv"])
+        code = 0
+    finally:
+        os._exit(code)
+
+
+# -- the kernel manager's side -----------------------------------------------------------------
+
+@dataclass
+class ForkedProcess:
+    """The parts of ``Popen`` that jupyter_client's provisioner uses, for a process we did not
+    start ourselves (it is the fork server's child). A pidfd tells when it has ended."""
+
+    pid: int
+    stdin: None = None
+    stdout: None = None
+    stderr: None = None
+    returncode: int | None = None
+
+    def __post_init__(self) -> None:
+        try:
+            self._fd = os.pidfd_open(self.pid)
+        except ProcessLookupError:  # ended (and was reaped) before we looked: a failed start
+            self.returncode = 1
+
+    def poll(self) -> int | None:
+        if self.returncode is None and select.select([self._fd], [], [], 0)[0]:
+            self.returncode = 0  # ended (the fork server reaps it, so its status is not known)
+            os.close(self._fd)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            if not select.select([self._fd], [], [], timeout)[0]:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
+        return self.poll() or 0
+
+    async def ended(self) -> None:
+        # Woken by the pidfd as the process ends, rather than polling every 0.1 s as
+        # jupyter_client does for a Popen.
+        if self.poll() is not None:
+            return
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        loop.add_reader(self._fd, lambda: done.done() or done.set_result(None))
+        try:
+            await done
+        finally:
+            loop.remove_reader(self._fd)
+        self.poll()
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+class ForkServer:
+    """One fork server that has imported ``preload``, started by (and dying with) the process
+    that uses it."""
+
+    def __init__(self, preload: tuple[str, ...]) -> None:
+        self.preload = (*KERNEL, *preload)
+        self._proc: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    def _start(self) -> subprocess.Popen:
+        # `-c`, not `-m`: the children's __main__ must not be this module.
+        proc = subprocess.Popen([sys.executable, "-c", "from course.forking import serve; serve()",
+                                 *self.preload],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        ready = proc.stdout.readline()
+        if not ready:
+            raise RuntimeError(f"the kernel fork server did not start (exit code {proc.wait()})")
+        return proc
+
+    def start(self) -> None:
+        """Start it now (if not running), so the first kernel does not wait for its imports."""
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                self._proc = self._start()
+
+    def fork(self, argv: list[str], cwd: str, env: dict[str, str]) -> ForkedProcess:
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                self._proc = self._start()
+            # The kernel must stop if the fork server does (ipykernel watches its parent).
+            argv = [*argv, f"--IPKernelApp.parent_handle={self._proc.pid}"]
+            self._proc.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n")
+            self._proc.stdin.flush()
+            reply = self._proc.stdout.readline()
+        if not reply:
+            raise RuntimeError("the kernel fork server stopped")
+        return ForkedProcess(json.loads(reply)["pid"])
+
+    def close(self) -> None:
+        if self._proc is not None:
+            self._proc.stdin.close()  # it ends at the end of its input
+            self._proc.wait(10)
+            self._proc = None
+
+
+class ForkProvisioner(LocalProvisioner):
+    """A provisioner whose ipykernel kernels are forked from ``server`` (set by subclasses)."""
+
+    server: ClassVar[ForkServer]
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any):
+        if LAUNCHER not in cmd:
+            return await super().launch_kernel(cmd, **kwargs)
+        cwd = str(kwargs.get("cwd") or os.getcwd())
+        env = dict(kwargs.get("env") or os.environ)
+        # In a thread: the first fork waits for the server's imports, and a server's event
+        # loop (Voila's) must not stop for it.
+        self.process = await asyncio.to_thread(self.server.fork, cmd[cmd.index(LAUNCHER) + 1:], cwd, env)
+        self.pid = self.pgid = self.process.pid
+        self.cwd = cwd
+        return self.connection_info
+
+    async def wait(self) -> int | None:
+        if not isinstance(self.process, ForkedProcess):
+            return await super().wait()
+        await self.process.ended()
+        self.process = None
+        return 0

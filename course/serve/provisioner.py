@@ -1,0 +1,29 @@
+"""Unit kernels forked from a pre-imported fork server (``course.forking``), for the learner's
+own server: Voila under ``odp serve``, or a JupyterHub single-user server with Voila as a
+server extension (where Voila has no kernel pools).
+
+It is a jupyter_client kernel provisioner, registered as ``odp-fork`` under the
+``jupyter_client.kernel_provisioners`` entry point, so any Jupyter server selects it with
+configuration alone::
+
+    c.KernelProvisionerFactory.default_provisioner_name = "odp-fork"
+
+(``odp serve`` passes that on Voila's command line; ``jupyter_server_config.py`` does it under a
+hub), or per kernelspec with ``"metadata": {"kernel_provisioner": {"provisioner_name":
+"odp-fork"}}``. The fork server is a child of the learner's server and runs as that user, with
+that server's environment: it holds nothing the learner's kernel would not be given anyway.
+"""
+
+from __future__ import annotations
+
+from course.forking import ForkProvisioner, ForkServer
+
+NAME = "odp-fork"
+# What a unit page's kernel imports before its first widget: ipywidgets and the course's
+# widgets, content model and record (course.notebook), and what their first cell needs.
+PRELOAD = ("course.notebook", "course.serve.preheat", "voila.utils")
+SERVER = ForkServer(PRELOAD)
+
+
+class UnitForkProvisioner(ForkProvisioner):
+    server = SERVER
