@@ -56,6 +56,8 @@ def formatted(name: str, value: Any) -> str:
         return "none" if "payback" in name else "–"
     if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"
+    if name == "rate" and value == "green_book":  # course.analysis.finance.GREEN_BOOK
+        return "Green Book: 3.5% to year 30, then declining"
     if isinstance(value, int | float | np.integer | np.floating):
         if name.endswith(MONEY_SUFFIX):
             return money(value)
@@ -94,7 +96,8 @@ def result_html(result: Any) -> str:
         value = getattr(result, f.name)
         if isinstance(value, pd.DataFrame | pd.Series):
             frames.append(value)
-        elif isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool):
+        elif (isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)) \
+                or (f.name == "rate" and value == "green_book"):
             facts.append(f"{_words(f.name)}: {formatted(f.name, value)}")
     for n, frame in enumerate(frames):
         parts.append(frame_html(frame, title if n == 0 else ""))

@@ -69,7 +69,8 @@ def test_numbers_are_formatted_for_a_board(made):
     text = text_of(html)
     assert not re.search(r"\d\.\d+e[+-]\d", text)           # no 1.612e+05
     assert not re.search(r"(?<![\w.,£-])-0(?![\d.,])", text)  # no -0
-    assert "rate 0.035" not in text and "Rate: 3.5%" in text
+    assert "rate 0.035" not in text and "green_book" not in text
+    assert "Rate: 3.5%" in text or "Rate: Green Book: 3.5% to year 30" in text
     npv = re.search(r"<caption>Options compared by net present value.*?</table>", html, re.S).group(0)
     assert "Net present value (£)" in npv and re.search(r"\d{2,3},\d{3}", npv)
 
