@@ -114,7 +114,7 @@ def odp_serve(content_root: Path, *args: str, env: dict[str, str] | None = None)
     port = free_port()
     bin_dir = Path(sys.executable).parent
     full_env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}",
-                    **{TOKEN_ENV: serve_token()}, **(env or {}))
+                    **{TOKEN_ENV: serve_token(), "ODP_SERVICE_PORT": str(free_port())}, **(env or {}))
     log = Path(tempfile.mkstemp(prefix="odp-serve-", suffix=".log")[1])
     with log.open("w") as out:
         proc = subprocess.Popen([str(bin_dir / "odp"), "serve", "--port", str(port), *args],

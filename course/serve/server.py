@@ -136,8 +136,11 @@ def run(settings: Settings) -> None:
     from course.service import running
     from course.tracking.db import session_scope
 
+    from course.record.keys import course_secret
+
     course = require_course(settings.content_root)
     folder, pools = prepare(settings, course)
+    course_secret(settings.data_path)  # made before any server starts, and only the service reads it
     with session_scope(settings.db_url) as session:
         creds = running.issue_credentials(session, settings.learner)
     service_port = settings.service_port or running.free_port(settings.host)

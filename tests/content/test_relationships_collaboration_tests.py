@@ -25,7 +25,7 @@ def test_a_learner_sits_the_test_and_is_marked_from_the_record(unit_id, right_an
     entry, bank = COURSE.entry(unit_id), COURSE.banks[unit_id]
     folder = tmp_path / unit_id
     shutil.copytree(entry.folder, folder)
-    write_public_items(bank, folder)
+    write_public_items(bank, entry.unit.test, folder)
     by_id = {q.id: q for q in bank.items}
     with record_key(None):
         session = open_unit(folder, "learner-1").test()
@@ -35,7 +35,6 @@ def test_a_learner_sits_the_test_and_is_marked_from_the_record(unit_id, right_an
             widget.answer(right(q) if n < right_answers else wrong(q))
         session.summary.act("review")
         session.summary.act("submit")
-    mark = mark_folder(folder, bank, learner="learner-1", attempt=1,
-                       pass_mark=entry.qualification.pass_mark, course_secret=None)
+    mark = mark_folder(folder, bank, entry.unit.test, learner="learner-1", attempt=1, course_secret=None)
     assert (mark.score, mark.max_score, mark.passed) == (right_answers, entry.unit.test.paper_length, passes)
     assert {by_id[w.item_id].outcome for w in session.questions} == set(entry.unit.test.blueprint)

@@ -217,5 +217,5 @@ def test_a_wrong_option_names_one_of_the_units_misconceptions(tmp_path):
     shutil.copytree(REPO / "level4" / "managing-risk", root / "level4" / "managing-risk")
     shutil.copy(REPO / "catalogue.yaml", root / "catalogue.yaml")
     edit(root, L4, lambda d: d["elements"][0]["questions"][0]["options"][0].update(misconception="Risks are bad"))
-    fails_with(root, "elements[0].questions[0].options[0].misconception: 'Risks are bad' is not one of the unit's "
-                     "named misconceptions")
+    fails_with(root, "elements[0].questions[0].options[0].misconception: question ")
+    fails_with(root, "misconception 'Risks are bad' is not in the unit's misconceptions list")

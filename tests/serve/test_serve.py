@@ -39,7 +39,7 @@ def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("data")
     port = free_port()
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-               **{TOKEN_ENV: serve_token()})
+               **{TOKEN_ENV: serve_token(), "ODP_SERVICE_PORT": str(free_port())})
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "odp"), "serve", "--port", str(port), "--data-dir", str(data)],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -58,9 +58,26 @@ def server(tmp_path_factory):
     proc.wait(timeout=20)
 
 
-def test_prints_the_url_to_open_with_its_token(server):
-    base, first_line, _ = server
-    assert f"open {base}/?token={serve_token()}" in first_line
+def test_prints_the_sign_in_link_to_the_course_home(server):
+    """The address printed is the course service's home with the learner's own token: it
+    signs her in (a cookie) and shows her pathway, and without it nothing answers."""
+    import http.cookiejar
+    import re
+
+    _, first_line, _ = server
+    link = re.search(r"open (http://127\.0\.0\.1:\d+/\?token=\S+)", first_line).group(1)
+    home = link.split("?")[0]
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with opener.open(link, timeout=60) as r:
+        page = r.read().decode()
+    assert "My pathway" in page and 'lang="en-GB"' in page
+    with opener.open(home, timeout=60) as r:  # the cookie keeps her signed in
+        assert "My pathway" in r.read().decode()
+    try:
+        urllib.request.urlopen(home, timeout=60)
+        raise AssertionError("the home answered a request with no credential")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 403
 
 
 def test_home_lists_the_catalogue(server):
