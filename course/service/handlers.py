@@ -116,7 +116,7 @@ class RecordHandler(BaseHandler):
                 paper = self.odp.sittings.open_paper(session, learner, unit, req.attempt)
                 if req.item not in paper.items or req.kind != "answer":
                     raise RequestError(f"question {req.item!r} is not on your paper for attempt {req.attempt}", 409)
-                seed = paper.seed
+                seed = int(paper.seed)
             elif req.item in self.odp.items.formative[unit]:
                 seed = req.seed
             else:

@@ -133,7 +133,7 @@ class Sittings:
             attempt = len(rows) + 1
             # The same paper the grader rebuilds (unseen items first on a resit, to the blueprint).
             paper = paper_for(bank.items, self._spec(unit), learner, unit, attempt)
-            row = TestAttempt(learner_id=learner, unit_id=unit, attempt=attempt, seed=paper.seed,
+            row = TestAttempt(learner_id=learner, unit_id=unit, attempt=attempt, seed=str(paper.seed),
                               items=[q.id for q in paper.items], started_at=utcnow())
             session.add(row)
             self.book.append(session, learner, unit, request_id=f"start:{unit}:{attempt}",
@@ -142,7 +142,7 @@ class Sittings:
                              attempt=attempt, seed=paper.seed)
         _, entries = self.book.read(session, learner, unit)
         start = next(e for e in entries if e.kind == "start" and e.attempt == row.attempt)
-        return Paper(row.attempt, row.seed, list(row.items), start.response["order"])
+        return Paper(row.attempt, int(row.seed), list(row.items), start.response["order"])
 
     def open_paper(self, session: Session, learner: str, unit: str, attempt: int) -> TestAttempt:
         """The open attempt an answer names; refuses answers to a closed or unknown one."""
@@ -168,7 +168,7 @@ class Sittings:
             done = self.book.append(session, learner, unit, request_id=f"submit:{unit}:{attempt}",
                                     item=TEST_ITEM, kind="submit",
                                     response={"answered": len(answered), "of": len(row.items)},
-                                    attempt=attempt, seed=row.seed,
+                                    attempt=attempt, seed=int(row.seed),
                                     event={"score": mark.score, "max_score": mark.max_score})
             row.submitted_at, row.head_mac = utcnow(), done.entry.mac
             row.provisional_score, row.max_score = mark.score, mark.max_score
@@ -202,7 +202,7 @@ class Sittings:
             if len(rows) >= self.policy(unit).attempts:
                 raise RequestError(f"You have handed in this assignment {len(rows)} times. Speak to "
                                    "your assessor about what happens next.", 409)
-            row = TestAttempt(learner_id=learner, unit_id=unit, attempt=len(rows) + 1, seed=0,
+            row = TestAttempt(learner_id=learner, unit_id=unit, attempt=len(rows) + 1, seed="0",
                               items=[t.id for t in spec.tasks], started_at=utcnow())
             session.add(row)
         _, entries = self.book.read(session, learner, unit)

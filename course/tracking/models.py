@@ -212,7 +212,8 @@ class TestAttempt(Base):
     learner_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     unit_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     attempt: Mapped[int] = mapped_column(Integer, primary_key=True)
-    seed: Mapped[int] = mapped_column(Integer)
+    # A paper's seed is 64 bits unsigned (course.exam.seed_for): more than an SQL INTEGER holds.
+    seed: Mapped[str] = mapped_column(String(20))
     items: Mapped[list[str]] = mapped_column(JSON)
     started_at: Mapped[datetime] = mapped_column(DateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)

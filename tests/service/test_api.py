@@ -184,3 +184,20 @@ def test_a_formative_check_is_tracked_with_its_misconception_worked_out_by_the_s
         details = [e.detail for e in session.query(ProgressEvent).filter_by(learner_id="bob")
                    if e.detail and e.detail.get("item") == q.id and "correct" in e.detail]
     assert details[-1]["correct"] is False and details[-1]["misconception"] == wrong.misconception
+
+
+def test_a_paper_seed_above_the_sql_integer_range_is_kept(svc):
+    """Seeds are 64 bits unsigned; half of them do not fit an SQL INTEGER."""
+    from course.exam import seed_for
+
+    big = next(name for name in (f"learner-{n}" for n in range(200))
+               if seed_for(name, UNIT, 1) >= 2 ** 63)
+    from tests.service.running import enrol
+    from course.service import tokens
+    from course.tracking.db import session_scope
+
+    enrol(svc.db_url, {big: ("mo", "l2-sample")})
+    with session_scope(svc.db_url) as session:
+        svc.tokens[big] = tokens.issue(session, big, ["learner"])
+    status, paper = svc.call(big, "POST", f"/api/tests/{UNIT}/start", {})
+    assert status == 200 and paper["seed"] == seed_for(big, UNIT, 1)

@@ -49,7 +49,7 @@ def upgrade() -> None:
         sa.Column("learner_id", sa.String(64), nullable=False),
         sa.Column("unit_id", sa.String(80), nullable=False),
         sa.Column("attempt", sa.Integer(), nullable=False),
-        sa.Column("seed", sa.Integer(), nullable=False),
+        sa.Column("seed", sa.String(20), nullable=False),
         sa.Column("items", sa.JSON(), nullable=False),
         sa.Column("started_at", sa.DateTime(), nullable=False),
         sa.Column("submitted_at", sa.DateTime(), nullable=True),
