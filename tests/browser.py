@@ -113,8 +113,9 @@ def odp_serve(content_root: Path, *args: str, env: dict[str, str] | None = None)
     a pipe nobody reads would stall a chatty server."""
     port = free_port()
     bin_dir = Path(sys.executable).parent
+    service_port = free_port()
     full_env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}",
-                    **{TOKEN_ENV: serve_token(), "ODP_SERVICE_PORT": str(free_port())}, **(env or {}))
+                    **{TOKEN_ENV: serve_token(), "ODP_SERVICE_PORT": str(service_port)}, **(env or {}))
     log = Path(tempfile.mkstemp(prefix="odp-serve-", suffix=".log")[1])
     with log.open("w") as out:
         proc = subprocess.Popen([str(bin_dir / "odp"), "serve", "--port", str(port), *args],
@@ -122,6 +123,9 @@ def odp_serve(content_root: Path, *args: str, env: dict[str, str] | None = None)
     served = Served(f"http://127.0.0.1:{port}", proc, log)
     try:
         wait_until_serving(served.base + "/voila/tree", proc, output=lambda: log.read_text()[-3000:])
+        # and the course service beside it (the home; every answer goes there): 403 to a stranger
+        wait_until_serving(f"http://127.0.0.1:{service_port}/api/whoami", proc, any_status=True,
+                           output=lambda: log.read_text()[-3000:])
         yield served
     finally:
         proc.terminate()

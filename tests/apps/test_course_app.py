@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 
 from course.config import Settings
 from course.content import require_course
-from course.record import ResponseRecord
-from course.record.keys import course_secret, learner_key
+from course.record.keys import course_secret
 from course.tracking.db import make_engine
 from course.tracking.demo import prepare_store
 from course.tracking.models import Department, Learner
@@ -46,10 +45,14 @@ def plant_payloads(root) -> None:
         s.execute(update(Department).where(Department.id == settings.department)
                   .values(name=DEPARTMENT))
     engine.dispose()
-    key = learner_key(course_secret(settings.data_path), settings.learner)
-    record = ResponseRecord.open(settings.learner_path / "sample-unit", settings.learner,
-                                 "sample-unit", key)
-    record.append("reflect", "answer", ANSWER)
+    # Her earlier answer, as the course service keeps it (the folder holds only a cache).
+    from course.service.records import RecordBook
+    from course.tracking.db import session_scope
+
+    with session_scope(settings.db_url) as session:
+        RecordBook(course_secret(settings.data_path)).append(
+            session, settings.learner, "sample-unit", request_id="planted", item="reflect",
+            kind="answer", response=ANSWER)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from course.record import RECORD_FILE
+from course.record.remote import CACHE_FILE
 from tests.browser import odp_serve
 from tests.serve.running import course_copy, get, wait_until
 
@@ -38,7 +38,7 @@ def test_a_pooled_unit_app_waits_for_its_request_before_opening_the_record(serve
     s, folder = served
     assert wait_until(lambda: s.kernels() == 1, 90), "the pool kernel did not start"
     time.sleep(3)  # let it run as far as it will before a request
-    record = folder / "sample-unit" / RECORD_FILE
+    record = folder / "sample-unit" / CACHE_FILE  # her copy of the service's record
     assert not record.exists()  # so a page from the pool can never show a stale record
     began = time.monotonic()
     status, page = get(s.base + UNIT)
