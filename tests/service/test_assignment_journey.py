@@ -56,7 +56,7 @@ def journey(tmp_path_factory):
         with session_scope(svc.db_url) as session:
             link = f"{svc.url}/?token={tokens.issue(session, LEARNER, note='browser')}"
         pages = {}
-        with chromium() as browser:
+        with chromium(signed_in=False) as browser:  # she signs in with her own link
             page = browser.new_page(locale="en-GB")
             page.goto(link)
             page.locator(".odp-units").get_by_text("Passed").wait_for()
