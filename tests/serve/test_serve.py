@@ -38,8 +38,9 @@ def get(url: str) -> tuple[int, str]:
 def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("data")
     port = free_port()
+    service_port = free_port()
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-               **{TOKEN_ENV: serve_token(), "ODP_SERVICE_PORT": str(free_port())})
+               **{TOKEN_ENV: serve_token(), "ODP_SERVICE_PORT": str(service_port)})
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "odp"), "serve", "--port", str(port), "--data-dir", str(data)],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -53,6 +54,9 @@ def server(tmp_path_factory):
             break
         except (urllib.error.URLError, ConnectionError):
             time.sleep(0.3)
+    from tests.browser import wait_until_serving
+
+    wait_until_serving(f"http://127.0.0.1:{service_port}/api/whoami", proc, any_status=True)
     yield base, first_line, data
     proc.terminate()
     proc.wait(timeout=20)
