@@ -65,8 +65,9 @@ def _run_kernel(request: dict[str, Any]) -> None:
         os.setsid()  # a process group of its own, as jupyter_client gives a kernel: interrupts reach it
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         null = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):  # off the fork server's pipes; cell output goes over zmq
+        for fd in (0, 1):  # off the fork server's pipes; cell output goes over zmq
             os.dup2(null, fd)
+        # stderr stays the server's own, so a kernel's warnings and refusals reach its log
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])

@@ -72,8 +72,8 @@ def test_sixty_page_views_in_one_tab_no_503_and_at_most_three_kernels(served):
                                    "getComputedStyle(document.querySelector('#loading')).display === 'none'",
                                    timeout=90_000)
 
-        page.goto(s.url(HOME))  # signs in to the unit apps (their own home page is kept for them)
-        page.wait_for_url(f"**{HOME}")
+        page.goto(s.url(HOME), wait_until="commit")  # signs in to the unit apps
+        page.wait_for_url(f"**{HOME}", wait_until="commit")
         shown("home")
         views = 1
         steps = []
