@@ -210,7 +210,7 @@ def read_results_in_browser(p: Pipeline) -> None:
         feedback.wait_for()
         p.learner_pages["progress"] = page.content()
         feedback.click()
-        page.get_by_text("Attempt 1: 10 out of 10 (pass").wait_for()
+        page.get_by_text(f"Attempt 1: {N} out of {N} (pass").wait_for()
         p.learner_pages["feedback"] = page.content()
 
 
@@ -298,7 +298,7 @@ def test_the_services_provisional_score_equals_the_official_one(pipeline):
     with session_scope(pipeline.service.db_url) as session:
         row = session.get(TestAttempt, (BROWSER, UNIT, 1))
         provisional, head = row.provisional_score, row.head_mac
-    assert provisional == float(result(pipeline, BROWSER, 1)["score"]) == 10
+    assert provisional == float(result(pipeline, BROWSER, 1)["score"]) == N
     assert head and result(pipeline, BROWSER, 1)["flagged"] == "False"
 
 
@@ -310,8 +310,8 @@ def test_the_learner_sees_her_result_and_feedback_and_her_manager_counts_the_pas
     from course.tracking.scope import Viewer
 
     assert "Passed" in pipeline.learner_pages["home"]
-    assert "10 out of 10 (100%)" in pipeline.learner_pages["progress"]
-    assert "Attempt 1: 10 out of 10 (pass" in pipeline.learner_pages["feedback"]
+    assert f"{N} out of {N} (100%)" in pipeline.learner_pages["progress"]
+    assert f"Attempt 1: {N} out of {N} (pass" in pipeline.learner_pages["feedback"]
     with session_scope(pipeline.service.db_url) as session:
         team = metrics.first_time_pass_rate(session, Viewer.line_manager("manager-m")).total
     assert (team.first_attempts, team.passed_first_time) == (1, 1)
