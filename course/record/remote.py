@@ -22,6 +22,7 @@ from typing import Any
 
 from course.exceptions import RecordError
 from course.record.format import Entry, Header
+from course.record.store import latest_entries
 from course.service.client import ServiceClient, ServiceRefused, ServiceUnavailable
 
 CACHE_FILE = ".responses-cache.jsonl"
@@ -69,11 +70,7 @@ class ServiceRecord:
         return self.entries[-1].mac if self.entries else self.header.mac
 
     def latest(self, kinds: tuple[str, ...] = ("answer",), attempt: int | None = None) -> dict[str, Entry]:
-        out: dict[str, Entry] = {}
-        for e in self.entries:
-            if e.kind in kinds and (attempt is None or e.attempt == attempt):
-                out[e.item] = e
-        return out
+        return latest_entries(self.entries, kinds, attempt)
 
     def on_saved(self, listener: Callable[[Entry], None]) -> None:
         """Call ``listener`` when an answer that waited in the outbox reaches the service."""

@@ -138,12 +138,18 @@ class ResponseRecord:
             return entry
 
     def latest(self, kinds: tuple[str, ...] = ("answer",), attempt: int | None = None) -> dict[str, Entry]:
-        """The last entry per item among ``kinds`` (optionally for one attempt)."""
-        out: dict[str, Entry] = {}
-        for e in self.entries:
-            if e.kind in kinds and (attempt is None or e.attempt == attempt):
-                out[e.item] = e
-        return out
+        return latest_entries(self.entries, kinds, attempt)
+
+
+def latest_entries(entries: list[Entry], kinds: tuple[str, ...] = ("answer",),
+                   attempt: int | None = None) -> dict[str, Entry]:
+    """The last entry per item among ``kinds`` (optionally for one attempt): what a widget shows.
+    The folder record and the service-kept one (course.record.remote) both answer with this."""
+    out: dict[str, Entry] = {}
+    for e in entries:
+        if e.kind in kinds and (attempt is None or e.attempt == attempt):
+            out[e.item] = e
+    return out
 
 
 def _signature(path: Path) -> tuple[int, int] | None:
