@@ -1,4 +1,4 @@
-"""Every unit notebook under level2/ and level4/ runs top to bottom in a fresh kernel, as a
+"""Every unit notebook under level2/, level3/ and level4/ runs top to bottom in a fresh kernel, as a
 learner receives it (released copy, with the key-free test items), and matches its unit.yaml."""
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from course.record import RECORD_FILE, read_record
 from tests.conftest import REPO
 
 COURSE = load_course(REPO)
-ENTRIES = [e for e in COURSE.unit_entries if e.notebook and e.unit.level in (2, 4)]
+ENTRIES = [e for e in COURSE.unit_entries if e.notebook and e.unit.level in (2, 3, 4)]
 
 
 def test_there_are_level2_and_level4_notebooks():
     levels = sorted(e.unit.level for e in ENTRIES)
-    assert levels.count(2) >= 3 and levels.count(4) >= 3
+    assert levels.count(2) >= 3 and levels.count(3) == 10 and levels.count(4) >= 3
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.unit.id)
