@@ -18,17 +18,6 @@ QUALIFICATIONS = ["l2-od-award", "l2-od-principles", "l2-personal-development", 
 UNITS = list({e.unit.id: e for q in QUALIFICATIONS for e in COURSE.entries
               if e.qualification.id == q and e.unit}.values())
 
-# Units written before the content standard: issue 19's depth work adds their scenarios. Strict,
-# so the marker fails (and must be removed) the day a unit meets the standard.
-BEFORE_THE_STANDARD = {"working-in-od", "data-security", "equality-diversity"}
-
-
-def depth(entry):
-    marks = [pytest.mark.xfail(strict=True, reason="written before the content standard")] \
-        if entry.unit.id in BEFORE_THE_STANDARD else []
-    return pytest.param(entry, id=entry.unit.id, marks=marks)
-
-
 def specified(entry):
     # A unit whose test has no specification yet (issue 21 writes them for 201, 207 and 208).
     marks = [pytest.mark.xfail(strict=True, reason="no test specification yet")] \
@@ -54,7 +43,7 @@ def test_every_unit_notebook_is_executed_by_the_notebook_tests():
     assert {e.unit.id for e in UNITS} <= executed
 
 
-@pytest.mark.parametrize("entry", [depth(e) for e in UNITS])
+@pytest.mark.parametrize("entry", UNITS, ids=[e.unit.id for e in UNITS])
 def test_every_element_meets_the_content_standard(entry):
     unit = entry.unit
     named = {m.id for m in unit.misconceptions}
