@@ -20,8 +20,11 @@ from course.config import Settings
 @click.option("--exchange", type=click.Path(file_okay=False, path_type=Path),
               help="nbgrader's Exchange.root, where submitted attempts are handed in "
                    "(default: exchange/ in the data folder).")
+@click.option("--hub", is_flag=True,
+              help="Run as a JupyterHub service (`odp hub` starts it so): the hub signs people in, "
+                   "and hand-ins are readable by the staff group.")
 def command(port: int | None, data_dir: Path | None, content_root: Path | None, app_url: str,
-            exchange: Path | None) -> None:
+            exchange: Path | None, hub: bool) -> None:
     """Serve the course service on 127.0.0.1: answers, tests, results and the course home."""
     from course.record.keys import course_secret
     from course.service.app import build_context, serve
@@ -34,7 +37,9 @@ def command(port: int | None, data_dir: Path | None, content_root: Path | None, 
 
     context = build_context(settings.content_root, settings.data_path, settings.db_url,
                             host=settings.host, port=settings.service_port, app_url=app_url,
-                            exchange=exchange or settings.data_path / "exchange",
-                            app_token=os.environ.pop(APP_TOKEN_ENV, ""))
-    click.echo(f"Course service on http://{settings.host}:{settings.service_port}", err=True)
-    serve(context, course_secret(settings.data_path), settings.host, settings.service_port)
+                            exchange=exchange or settings.exchange_path,
+                            app_token=os.environ.pop(APP_TOKEN_ENV, ""), hub=hub)
+    click.echo(f"Course service on http://{settings.host}:{settings.service_port}{context.prefix}", err=True)
+    # Under a hub the assessors (the staff group) collect what the service hands in.
+    serve(context, course_secret(settings.data_path), settings.host, settings.service_port,
+          umask=0o027 if hub else 0o077)
