@@ -7,9 +7,7 @@ the item banks and the store.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -109,20 +107,3 @@ def make_app(context: ServiceContext, secret: bytes) -> tornado.web.Application:
         routes.append((rf"{p}/oauth_callback", HubOAuthCallbackHandler))
     return tornado.web.Application(routes, odp=context, cookie_secret=cookie_secret(secret), xsrf_cookies=False,
         default_handler_class=pages.NotFoundHandler)
-
-
-def serve(context: ServiceContext, secret: bytes, host: str, port: int, umask: int = 0o077) -> None:
-    """Serve until SIGTERM or SIGINT."""
-    os.umask(umask)  # anything the service writes is its own (and its group's, under a hub)
-
-    async def main() -> None:
-        server = make_app(context, secret).listen(port, address=host, xheaders=False)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        await stop.wait()
-        server.stop()
-
-    asyncio.run(main())
-    context.engine.dispose()

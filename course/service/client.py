@@ -53,6 +53,8 @@ class ServiceClient:
             with urllib.request.urlopen(req, timeout=self.timeout) as reply:
                 return json.loads(reply.read() or b"{}")
         except urllib.error.HTTPError as exc:
+            if exc.code == 503:  # up, but still starting: as good as unreachable for now
+                raise ServiceUnavailable(f"the course service at {self.url} is starting") from None
             try:
                 message = json.loads(exc.read() or b"{}").get("error") or exc.reason
             except ValueError:
