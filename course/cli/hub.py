@@ -34,7 +34,7 @@ def enrol(roster: Path) -> None:
 
     settings = Settings()
     layout = HubLayout(settings.hub_dir)
-    known = layout.read_secrets()
+    known = layout.read_secrets(create=False)
     course = require_course(settings.content_root)
     people, problems = rosters.read(roster, course)
     hub = HubAPI(f"http://127.0.0.1:{settings.hub_api_port}/hub/api", known["admin_token"])

@@ -71,7 +71,7 @@ class HubLayout:
     def passwords_file(self) -> Path:
         return self.root / "initial-passwords.csv"
 
-    def read_secrets(self) -> dict[str, str]:
+    def read_secrets(self, create: bool = True) -> dict[str, str]:
         """The hub's secrets, made on first use (root only)."""
         names = ("db_hub", "db_service", "db_grader", "admin_token", "service_token")
         try:
@@ -79,6 +79,9 @@ class HubLayout:
         except FileNotFoundError:
             known = {}
         missing = [n for n in names if n not in known]
+        if missing and not create:
+            raise CourseError(f"no hub has been set up in {self.root}: start `odp hub` first "
+                              "(as root), with the same ODP_HUB_DIR")
         if missing:
             known.update({n: secrets.token_urlsafe(24) for n in missing})
             fd = os.open(self.secrets_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

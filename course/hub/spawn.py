@@ -10,7 +10,6 @@ get what grading needs: the course folder, the exchange, the service's hand-in n
 from __future__ import annotations
 
 import asyncio
-import json
 import pwd
 import sys
 from dataclasses import dataclass
@@ -49,9 +48,20 @@ class SpawnPlan:
             "--MappingKernelManager.cull_interval=60",
         ]
         if not staff:  # no nbgrader extension for learners: units come from the course
-            off = {f"nbgrader.server_extensions.{name}": False for name in NBGRADER_EXTENSIONS}
-            args.append(f"--ServerApp.jpserver_extensions={json.dumps(off)}")
+            args.append(f"--config={self.learner_config}")
         return args
+
+    @property
+    def learner_config(self) -> Path:
+        return self.layout.jupyter / "learner_server_config.py"
+
+    def write_configs(self) -> None:
+        """The server config every learner's server loads (``odp hub`` writes it at start)."""
+        off = {f"nbgrader.server_extensions.{name}": False for name in NBGRADER_EXTENSIONS}
+        self.learner_config.write_text(
+            '"""Written by `odp hub`: a learner\'s server (no nbgrader instructor extension)."""\n'
+            f"c = get_config()  # noqa: F821\nc.ServerApp.jpserver_extensions = {off!r}\n")
+        self.learner_config.chmod(0o644)
 
     async def before_start(self, spawner) -> None:
         """The hub's pre-spawn hook."""

@@ -83,6 +83,9 @@ def set_up(settings: Settings) -> HubLayout:
     release.prepare_exchange(layout.exchange, settings.hub_course_id, staff)
     release.publish(course, layout.exchange, settings.hub_course_id)
     _course_folder(settings, layout)
+    from course.hub.spawn import SpawnPlan
+
+    SpawnPlan(layout, settings.content_root, settings.hub_course_id, "").write_configs()
 
     check_private([layout.service, layout.postgres, layout.runtime, layout.course, banks])
     check_homes([Path(pwd.getpwnam(n).pw_dir) for n in accounts.members(PEOPLE_GROUP)])
@@ -128,6 +131,14 @@ def hub_env(settings: Settings) -> dict[str, str]:
 
 
 def run(settings: Settings) -> int:
+    import fcntl
+
+    settings.hub_dir.mkdir(parents=True, exist_ok=True)
+    lock = open(settings.hub_dir / "odp-hub.lock", "w")
+    try:  # one `odp hub` per hub folder: a second would stop the first one's database
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise CourseError(f"odp hub is already running for {settings.hub_dir}") from None
     layout = set_up(settings)
     hub = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)],
                            cwd=layout.runtime, env=hub_env(settings))
