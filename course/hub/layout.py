@@ -7,7 +7,7 @@ folder             owner:group               mode    holds
 =================  ========================  ======  ==============================================
 ``postgres/``      odp-db                    0700    the PostgreSQL cluster
 ``service/``       odp-service:odp-staff     0750    course secret (0640), hand-in notes
-``exchange/``      root:odp-staff            0755    nbgrader's exchange (outbound readable, inbound
+``exchange/``      root:odp-staff            2775    nbgrader's exchange (outbound readable, inbound
                                                      and feedback staff only, see ``release``)
 ``course/``        root:odp-staff            2770    the assessors' nbgrader course folder
 ``jupyter/``       root                      0755    config that every single-user server loads

@@ -23,13 +23,14 @@ from course.serve.workspace import RELEASED_SUFFIXES
 
 def prepare_exchange(exchange: Path, course_id: str, staff: str) -> Path:
     """The exchange's folders and modes: outbound readable by all, inbound and feedback for
-    the staff group (the service is in it)."""
+    the staff group (the service is in it); learners may pass through but write nothing."""
     root = exchange / course_id
-    modes = {exchange: 0o755, root: 0o755, root / "outbound": 0o2775, root / "inbound": 0o2770,
+    # nbgrader's commands want the exchange root writable by whoever runs them: the staff group.
+    modes = {exchange: 0o2775, root: 0o2775, root / "outbound": 0o2775, root / "inbound": 0o2770,
              root / "feedback": 0o2771}
     for folder, mode in modes.items():
         folder.mkdir(parents=True, exist_ok=True)
-        accounts.chown(folder, "root", staff if folder not in (exchange, root) else None)
+        accounts.chown(folder, "root", staff)
         folder.chmod(mode)
     return root
 

@@ -68,10 +68,23 @@ def journey(hub):
         page.goto(f"{hub.url}/services/course/progress")
         page.locator("main").get_by_text("Passed").first.wait_for(timeout=60_000)
         pages["progress"] = page.content()
-        pages["other server"] = str(page.goto(f"{hub.url}/user/{hub.people['ben']}/lab").status)
+        ben = hub.people["ben"]
+        hub.api("POST", f"/users/{ben}/server")  # his server running, so her request reaches it
+        wait_for(lambda: (hub.api("GET", f"/users/{ben}").get("servers") or {}).get("", {}).get("ready"))
+        pages["other server"] = str(page.goto(f"{hub.url}/user/{ben}/lab").status)
+        pages["other server api"] = str(page.request.get(f"{hub.url}/user/{ben}/api/contents").status)
         pages["admin"] = str(page.goto(f"{hub.url}/hub/admin").status)
         pages["team as learner"] = str(page.goto(f"{hub.url}/services/course/team").status)
     return pages
+
+
+def wait_for(condition, limit: float = 600) -> None:
+    import time
+
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.5)
 
 
 def sign_in(page, hub, user: str) -> None:
@@ -121,6 +134,7 @@ def test_a_learner_sits_her_test_and_reads_her_result_after_the_assessors_gradin
 
 def test_a_learner_is_refused_other_servers_the_admin_page_and_the_team_page(journey):
     assert journey["other server"] == "403"
+    assert journey["other server api"] == "403"
     assert journey["admin"] == "403"
     assert journey["team as learner"] == "403"
 
