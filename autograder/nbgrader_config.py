@@ -11,6 +11,9 @@ import os
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# Under `odp hub` the assessors' course folder is elsewhere (writable by the staff group) and loads
+# this file from there: it says where with ODP_COURSE_DIR (docs/hub.md).
+COURSE_DIR = Path(os.environ.get("ODP_COURSE_DIR") or HERE)
 # The grading kernels nbgrader starts inherit these: they find the item banks and the
 # course secret through them, never through the submission.
 os.environ.setdefault("ODP_CONTENT_ROOT", str(HERE.parent))
@@ -35,7 +38,7 @@ os.environ.setdefault("ODP_DATA_DIR", str(settings.data_path))
 
 c = get_config()  # noqa: F821 (nbgrader provides it)
 
-c.CourseDirectory.root = str(HERE)
+c.CourseDirectory.root = str(COURSE_DIR)
 c.CourseDirectory.course_id = "odp"
 if os.environ.get("ODP_GRADEBOOK_URL"):  # e.g. postgresql+psycopg://grader@db/odp
     c.CourseDirectory.db_url = os.environ["ODP_GRADEBOOK_URL"]
@@ -45,12 +48,13 @@ c.Autograde.exclude_overwriting = {
     folder.name: [RECORD_FILE, f".{RECORD_FILE}.lock", ITEMS_FILE] for folder in (HERE / "source").iterdir()
 }
 
-exchange = settings.data_path / "exchange"
-exchange.mkdir(parents=True, exist_ok=True)
-# The course service hands submissions in, as the same OS user as the assessor here: no other
-# local user may enter the exchange, so none can plant or swap a submission (under a hub, the
-# service and the assessors share a group instead: docs/hub.md).
-exchange.chmod(0o700)
+exchange = settings.exchange_path
+if settings.exchange_dir is None:
+    exchange.mkdir(parents=True, exist_ok=True)
+    # The course service hands submissions in, as the same OS user as the assessor here: no other
+    # local user may enter the exchange, so none can plant or swap a submission (under a hub, the
+    # service and the assessors share a group instead, and `odp hub` sets its modes: docs/hub.md).
+    exchange.chmod(0o700)
 c.Exchange.root = str(exchange)
 # Submissions in the inbound folder are made by the service, not by the learner's own OS user.
 c.ExchangeCollect.check_owner = False
@@ -61,7 +65,7 @@ c.GenerateAssignment.preprocessors = [
     ComputeChecksums, SaveCells, ClearHiddenTests, ClearMarkScheme, ComputeChecksums, CheckCellMetadata,
     WriteTestItems,
 ]
-c.WriteTestItems.release_directory = str(HERE / "release")
+c.WriteTestItems.release_directory = str(COURSE_DIR / "release")
 
 # autograde: tell the kernel whose submission it is; keep the marking notes in the gradebook.
 c.Autograde.autograde_preprocessors = [
@@ -74,7 +78,7 @@ c.Execute.timeout = 60
 c.Autograde.sanitize_preprocessors = [
     ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCourseCells, OverwriteCells, CheckCellMetadata,
 ]
-c.RestoreCourseCells.release_directory = str(HERE / "release")
+c.RestoreCourseCells.release_directory = str(COURSE_DIR / "release")
 
 # generate_feedback: nbgrader shows hidden tests in feedback by default (nbgrader #917). A written
 # assignment's feedback is the result and the rule, then each task's answer and criteria comments.

@@ -52,6 +52,13 @@ class Settings(BaseSettings):
         description="Learner id the embedded course app serves (single-learner demo mode).",
     )
 
+    exchange_dir: Path | None = Field(
+        default=None,
+        description="nbgrader's Exchange.root, where the course service hands submissions in and "
+        "assessors release units. Empty: exchange/ in the data folder, closed to other local users "
+        "(the embedded set-up). `odp hub` sets it to a folder the staff group shares.",
+    )
+
     # -- the course service (the one server of record) ------------------------------------------
     service_port: int = Field(
         default=8865, ge=0,
@@ -120,10 +127,52 @@ class Settings(BaseSettings):
         description="How often idle kernels are looked for.",
     )
 
+    # -- many learners on one machine: `odp hub` (docs/hub.md) --------------------------------------
+    hub_dir: Path = Field(
+        default=Path("/srv/odp"),
+        description="Where `odp hub` keeps its state: the PostgreSQL cluster, the course "
+        "service's folder (course secret, hand-in notes), nbgrader's exchange and the assessors' "
+        "course folder. Made by `odp hub`, owned by root and the course's own OS users.",
+    )
+    hub_ip: str = Field(default="127.0.0.1", description="Address the hub's proxy listens on.")
+    hub_port: int = Field(default=8000, ge=1, description="Port learners and staff open in the browser.")
+    hub_api_port: int = Field(default=8081, ge=1, description="Port of the hub's own API (127.0.0.1 only).")
+    hub_proxy_api_port: int = Field(default=8001, ge=1, description="Port of the proxy's API (127.0.0.1 only).")
+    hub_postgres_port: int = Field(
+        default=5433, ge=1,
+        description="Port of the course's own PostgreSQL cluster on 127.0.0.1 (hub database, "
+        "tracking store and gradebook), password sign-in only.",
+    )
+    hub_service_user: str = Field(
+        default="odp-service",
+        description="OS user the course service runs as: the only one who reads the course "
+        "secret and the store's password.",
+    )
+    hub_staff_group: str = Field(
+        default="odp-staff",
+        description="OS group of the course service and the assessors: it may read the item "
+        "banks and the service's hand-in notes. Learners are never in it.",
+    )
+    hub_course_id: str = Field(
+        default="odp",
+        description="The nbgrader course every unit belongs to. One course for the programme: "
+        "units are shared between qualifications (303 is in Levels 3 and 4), and one gradebook "
+        "keeps a learner's whole record together (docs/hub.md).",
+    )
+    hub_idle_minutes: int = Field(
+        default=60, ge=1,
+        description="A learner's server with no activity for this long is stopped by "
+        "jupyterhub-idle-culler (her work is saved; she starts again by opening a unit).",
+    )
+
     @property
     def data_path(self) -> Path:
         path = self.data_dir if self.data_dir.is_absolute() else self.content_root / self.data_dir
         return path.resolve()
+
+    @property
+    def exchange_path(self) -> Path:
+        return (self.exchange_dir or self.data_path / "exchange").resolve()
 
     @property
     def learner_path(self) -> Path:

@@ -63,8 +63,8 @@ def wait_until_serving(url: str, proc: subprocess.Popen, limit: float = 90, outp
         try:
             urllib.request.urlopen(url, timeout=2)
             return
-        except urllib.error.HTTPError:
-            if any_status:
+        except urllib.error.HTTPError as exc:
+            if any_status and exc.code != 503:  # 503: up, but still starting
                 return
         except OSError:
             pass

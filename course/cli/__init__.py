@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from course import __version__
-from course.cli import catalogue, grade, grading, marking, scaffold, serve, service, validate
+from course.cli import catalogue, grade, grading, hub, marking, scaffold, serve, service, validate
 from course.exceptions import CourseError
 
 
@@ -28,6 +28,6 @@ def main() -> None:
 
 for command in (validate.command, catalogue.command, scaffold.command, serve.command,
                 grading.stage_command, grading.results_command, grading.publish_command, grading.item_analysis_command,
-                grade.command, marking.command, service.command):
+                grade.command, marking.command, service.command, hub.command):
     main.add_command(command)
 

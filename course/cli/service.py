@@ -1,40 +1,6 @@
-"""``odp service``: the course service, the one server of record (see course/service/)."""
+"""``odp service``: defined in course/service/command.py, which ``python -m course.service``
+runs without importing the rest of the ``odp`` command."""
 
-from __future__ import annotations
+from course.service.command import command
 
-from pathlib import Path
-
-import click
-
-from course.config import Settings
-
-
-@click.command("service")
-@click.option("--port", type=click.IntRange(min=1), help="Port (default 8865, or ODP_SERVICE_PORT).")
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Data folder holding the course secret and, by default, the store.")
-@click.option("--content-root", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder holding catalogue.yaml (default: found from the current folder).")
-@click.option("--app-url", default="",
-              help="Where the unit apps are served (Voila's render URL), for the home's links.")
-@click.option("--exchange", type=click.Path(file_okay=False, path_type=Path),
-              help="nbgrader's Exchange.root, where submitted attempts are handed in "
-                   "(default: exchange/ in the data folder).")
-def command(port: int | None, data_dir: Path | None, content_root: Path | None, app_url: str,
-            exchange: Path | None) -> None:
-    """Serve the course service on 127.0.0.1: answers, tests, results and the course home."""
-    from course.record.keys import course_secret
-    from course.service.app import build_context, serve
-
-    given = {"service_port": port, "data_dir": data_dir, "content_root": content_root}
-    settings = Settings(**{k: v for k, v in given.items() if v is not None})
-    import os
-
-    from course.service.running import APP_TOKEN_ENV
-
-    context = build_context(settings.content_root, settings.data_path, settings.db_url,
-                            host=settings.host, port=settings.service_port, app_url=app_url,
-                            exchange=exchange or settings.data_path / "exchange",
-                            app_token=os.environ.pop(APP_TOKEN_ENV, ""))
-    click.echo(f"Course service on http://{settings.host}:{settings.service_port}", err=True)
-    serve(context, course_secret(settings.data_path), settings.host, settings.service_port)
+__all__ = ["command"]

@@ -41,7 +41,7 @@ def _folder(data_path: Path, learner: str) -> Path:
 
 def write_note(data_path: Path, note: HandInNote) -> Path:
     folder = _folder(data_path, note.learner)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o770)  # the umask decides: the service alone, or its staff group (hub)
     path = folder / f"{assignment_for(note.unit, note.attempt)}.json"
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(asdict(note)))

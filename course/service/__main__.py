@@ -1,5 +1,5 @@
 """``python -m course.service``: the same as ``odp service``."""
 
-from course.cli.service import command
+from course.service.command import command
 
 command()

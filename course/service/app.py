@@ -7,9 +7,7 @@ the item banks and the store.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -46,6 +44,8 @@ class ServiceContext:
     allowed_hosts: frozenset[str]
     app_url: str = ""  # where the unit apps are served (Voila), for links
     app_token: str = ""  # signs the learner in to the unit apps from those links
+    prefix: str = "/"  # where the service's pages are: /services/course/ under a hub
+    hub: object = None  # JupyterHub's HubOAuth under `odp hub`: the hub signs people in
     _sessions: object = field(default=None, repr=False)
 
     @contextmanager
@@ -58,47 +58,52 @@ class ServiceContext:
 
 
 def build_context(content_root: Path, data_path: Path, db_url: str, *, host: str, port: int,
-                  app_url: str = "", exchange: Path | None = None, app_token: str = "") -> ServiceContext:
+                  app_url: str = "", exchange: Path | None = None, app_token: str = "",
+                  hub: bool = False) -> ServiceContext:
     course = require_course(content_root)
     secret = course_secret(data_path)
     upgrade_to_head(db_url)
     book = RecordBook(secret)
     hand_in = HandIn(exchange, course, data_path) if exchange is not None else None
     hosts = {f"{name}:{port}" for name in (host, "127.0.0.1", "localhost")}
+    prefix, hub_auth = "/", None
+    if hub:
+        hub_auth, prefix, public = _hub_oauth()
+        hosts |= public
     return ServiceContext(course=course, engine=make_engine(db_url), book=book,
                           sittings=Sittings(course, book, hand_in), items=ItemIndex(course),
                           fingerprints=fingerprints(course.banks.values()),
-                          allowed_hosts=frozenset(hosts), app_url=app_url, app_token=app_token)
+                          allowed_hosts=frozenset(hosts), app_url=app_url, app_token=app_token,
+                          prefix=prefix, hub=hub_auth)
+
+
+def _hub_oauth() -> tuple[object, str, set[str]]:
+    """JupyterHub's OAuth client for this service, from what the hub puts in a managed
+    service's environment (JUPYTERHUB_API_URL, _CLIENT_ID, _SERVICE_PREFIX, ...), and the
+    public host:port the proxy forwards browsers' requests with."""
+    from jupyterhub.services.auth import HubOAuth
+
+    auth = HubOAuth.instance(cache_max_age=60)
+    public = {h.lower() for h in os.environ.get("ODP_PUBLIC_HOSTS", "").split(",") if h}
+    return auth, os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/"), public
 
 
 def make_app(context: ServiceContext, secret: bytes) -> tornado.web.Application:
-    h = handlers
-    return tornado.web.Application([
-        (r"/api/whoami", h.WhoAmIHandler),
-        (rf"/api/records/{UNIT}", h.RecordHandler),
-        (rf"/api/tests/{UNIT}", h.TestHandler),
-        (rf"/api/tests/{UNIT}/(?P<action>start|submit)", h.TestHandler),
-        (rf"/api/assignments/{UNIT}/submit", h.AssignmentHandler),
-        (r"/api/results", h.ResultsHandler),
-        (rf"/feedback/{UNIT}/(?P<attempt>[1-9][0-9]?)", h.FeedbackHandler),
-        (r"/", pages.PageHandler),
-        (r"/(?P<name>(?:progress|team|department|profession)(?:\.csv)?)", pages.PageHandler),
-    ], odp=context, cookie_secret=cookie_secret(secret), xsrf_cookies=False,
+    h, p = handlers, context.prefix.rstrip("/")
+    routes = [
+        (rf"{p}/api/whoami", h.WhoAmIHandler),
+        (rf"{p}/api/records/{UNIT}", h.RecordHandler),
+        (rf"{p}/api/tests/{UNIT}", h.TestHandler),
+        (rf"{p}/api/tests/{UNIT}/(?P<action>start|submit)", h.TestHandler),
+        (rf"{p}/api/assignments/{UNIT}/submit", h.AssignmentHandler),
+        (rf"{p}/api/results", h.ResultsHandler),
+        (rf"{p}/feedback/{UNIT}/(?P<attempt>[1-9][0-9]?)", h.FeedbackHandler),
+        (rf"{p}/", pages.PageHandler),
+        (rf"{p}/(?P<name>(?:progress|team|department|profession)(?:\.csv)?)", pages.PageHandler),
+    ]
+    if context.hub is not None:
+        from jupyterhub.services.auth import HubOAuthCallbackHandler
+
+        routes.append((rf"{p}/oauth_callback", HubOAuthCallbackHandler))
+    return tornado.web.Application(routes, odp=context, cookie_secret=cookie_secret(secret), xsrf_cookies=False,
         default_handler_class=pages.NotFoundHandler)
-
-
-def serve(context: ServiceContext, secret: bytes, host: str, port: int) -> None:
-    """Serve until SIGTERM or SIGINT."""
-    os.umask(0o077)  # anything the service writes is its own
-
-    async def main() -> None:
-        server = make_app(context, secret).listen(port, address=host, xheaders=False)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        await stop.wait()
-        server.stop()
-
-    asyncio.run(main())
-    context.engine.dispose()

@@ -17,6 +17,7 @@ from typing import Any
 from course.exceptions import CourseError
 
 URL_ENV, TOKEN_ENV = "ODP_SERVICE_URL", "ODP_SERVICE_TOKEN"
+HUB_TOKEN_ENV = "JUPYTERHUB_API_TOKEN"
 
 
 class ServiceUnavailable(CourseError):
@@ -39,7 +40,9 @@ class ServiceClient:
 
     @classmethod
     def from_env(cls) -> "ServiceClient | None":
-        url, token = os.environ.get(URL_ENV), os.environ.get(TOKEN_ENV)
+        # Under a hub the kernel's token is its server's own hub token (docs/hub.md).
+        url = os.environ.get(URL_ENV)
+        token = os.environ.get(TOKEN_ENV) or os.environ.get(HUB_TOKEN_ENV)
         return cls(url.rstrip("/"), token) if url and token else None
 
     def call(self, method: str, path: str, body: Any = None) -> dict:
@@ -50,6 +53,8 @@ class ServiceClient:
             with urllib.request.urlopen(req, timeout=self.timeout) as reply:
                 return json.loads(reply.read() or b"{}")
         except urllib.error.HTTPError as exc:
+            if exc.code == 503:  # up, but still starting: as good as unreachable for now
+                raise ServiceUnavailable(f"the course service at {self.url} is starting") from None
             try:
                 message = json.loads(exc.read() or b"{}").get("error") or exc.reason
             except ValueError:

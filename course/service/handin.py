@@ -42,7 +42,7 @@ class HandIn:
         tag = base64.urlsafe_b64encode(os.urandom(9)).decode("ascii")
         final = self.inbound / f"{learner}+{assignment}+{stamp}+{tag}"
         work = self.inbound / f".{final.name}.partial"  # collect globs learner+…: never a half folder
-        work.mkdir(parents=True, mode=0o700)
+        work.mkdir(parents=True, mode=0o770)
         notebook = self.course.entry(unit).notebook
         write_released(notebook, work / notebook.name)
         (work / RECORD_FILE).write_bytes(record)

@@ -16,19 +16,25 @@ from course.tracking.scope import Role
 
 class PageHandler(BaseHandler):
     def links(self) -> PageLinks:
-        app = self.odp.app_url
-
+        app, root = self.odp.app_url, self.odp.prefix
         sign_in = f"?{urlencode({'token': self.odp.app_token})}" if self.odp.app_token else ""
+        me = quote(self.identity.person_id)
 
         def unit(unit_id: str) -> str:
             entry = self.odp.course.entry(unit_id)
-            return f"{app}{quote(unit_id)}/{quote(entry.notebook.name)}{sign_in}" if entry.notebook else "/"
+            if not entry.notebook:
+                return root
+            path = f"{quote(unit_id)}/{quote(entry.notebook.name)}"
+            if self.odp.hub is not None:
+                # Her own server, started first if it is not running (the hub's spawn page).
+                return f"/hub/spawn/{me}?{urlencode({'next': f'/user/{me}/voila/render/{path}'})}"
+            return f"{app}{path}{sign_in}"
 
         def page(name: str, **query: str) -> str:
             asked = {k: v for k, v in query.items() if v not in (None, "")}
-            return f"/{name}" + (f"?{urlencode(asked)}" if asked else "")
+            return f"{root}{name}" + (f"?{urlencode(asked)}" if asked else "")
 
-        return PageLinks(home="/", unit=unit, feedback=lambda u, n: f"/feedback/{quote(u)}/{n}", page=page)
+        return PageLinks(home=root, unit=unit, feedback=lambda u, n: f"{root}feedback/{quote(u)}/{n}", page=page)
 
     def get(self, name: str = "home") -> None:
         who = self.identity
@@ -42,7 +48,7 @@ class PageHandler(BaseHandler):
             page = render_page(name, session, self.odp.course, viewer, query, self.links())
         body = page.body
         if name == "home" and len(mine) > 1:  # someone in several roles: every dashboard of theirs
-            links = "".join(f'<li><a href="/{n}">{escape(TITLES[n])}</a></li>'
+            links = "".join(f'<li><a href="{self.odp.prefix}{n}">{escape(TITLES[n])}</a></li>'
                             for n, r in PAGES.items() if r is not None and who.viewer(r) is not None)
             body = body.replace("</main>", '<nav class="odp-nav" aria-labelledby="odp-all-dash">'
                                 '<h2 id="odp-all-dash">All your dashboards</h2>'
@@ -55,7 +61,7 @@ class PageHandler(BaseHandler):
 
 
 class NotFoundHandler(BaseHandler):
-    def prepare(self) -> None:
-        super().prepare()
+    async def prepare(self) -> None:
+        await super().prepare()
         self.identity  # signed in first: a stranger learns nothing, not even what exists
         raise HTTPError(404, "there is no such page")

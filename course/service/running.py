@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from course.config import Settings
 from course.service import tokens
-from course.service.client import ServiceClient
+from course.service.client import HUB_TOKEN_ENV, ServiceClient
 from course.service.identity import ASSESSOR, grant
 from course.tracking.models import ApiToken
 from course.tracking.scope import Role
@@ -62,8 +62,9 @@ def write_info(data_path: Path, url: str, assessor_token: str) -> Path:
 
 def assessor_client(settings: Settings) -> ServiceClient | None:
     """The service an assessor's command talks to: from settings, else from ``service.json``."""
-    if settings.service_url and settings.service_token:
-        return ServiceClient(settings.service_url.rstrip("/"), settings.service_token, timeout=30)
+    token = settings.service_token or os.environ.get(HUB_TOKEN_ENV)  # an assessor's hub token
+    if settings.service_url and token:
+        return ServiceClient(settings.service_url.rstrip("/"), token, timeout=30)
     try:
         info = json.loads((settings.data_path / INFO_FILE).read_text())
     except (FileNotFoundError, ValueError):

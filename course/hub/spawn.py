@@ -1,0 +1,76 @@
+"""What each person's server starts with under ``odp hub``.
+
+A learner's server holds nothing secret: the service's address, the course's own Voila template
+and kernel provisioner, and her hub token (the hub puts it there; it is good for her own server
+and the course service only). Her released units are copied in before it starts, off the hub's
+event loop (a slow copy there froze every user's page in a spike: docs/hub.md). Assessors also
+get what grading needs: the course folder, the exchange, the service's hand-in notes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import pwd
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from course.hub import release
+from course.hub.layout import HubLayout
+
+SHARE = Path(__file__).resolve().parent.parent / "share" / "jupyter"
+NBGRADER_EXTENSIONS = ("formgrader", "course_list", "assignment_list", "validate_assignment")
+
+
+@dataclass(frozen=True)
+class SpawnPlan:
+    layout: HubLayout
+    content_root: Path
+    course_id: str
+    service_url: str  # how kernels reach the course service directly (127.0.0.1)
+
+    def environment(self) -> dict[str, str]:
+        """Everyone's server: nothing here is secret."""
+        return {"ODP_SERVICE_URL": self.service_url, "ODP_HOME_URL": "/services/course/",
+                "JUPYTER_PATH": str(SHARE), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"}
+
+    def staff_environment(self) -> dict[str, str]:
+        return {"ODP_CONTENT_ROOT": str(self.content_root), "ODP_DATA_DIR": str(self.layout.service),
+                "ODP_EXCHANGE_DIR": str(self.layout.exchange), "ODP_COURSE_DIR": str(self.layout.course)}
+
+    def args(self, staff: bool) -> list[str]:
+        args = [
+            "--VoilaConfiguration.template=odp",
+            "--VoilaConfiguration.show_tracebacks=False",
+            "--VoilaConfiguration.allow_template_override=NO",
+            "--KernelProvisionerFactory.default_provisioner_name=odp-fork",
+            "--MappingKernelManager.cull_idle_timeout=900",
+            "--MappingKernelManager.cull_interval=60",
+        ]
+        if not staff:  # no nbgrader extension for learners: units come from the course
+            args.append(f"--config={self.learner_config}")
+        return args
+
+    @property
+    def learner_config(self) -> Path:
+        return self.layout.jupyter / "learner_server_config.py"
+
+    def write_configs(self) -> None:
+        """The server config every learner's server loads (``odp hub`` writes it at start)."""
+        off = {f"nbgrader.server_extensions.{name}": False for name in NBGRADER_EXTENSIONS}
+        self.learner_config.write_text(
+            '"""Written by `odp hub`: a learner\'s server (no nbgrader instructor extension)."""\n'
+            f"c = get_config()  # noqa: F821\nc.ServerApp.jpserver_extensions = {off!r}\n")
+        self.learner_config.chmod(0o644)
+
+    async def before_start(self, spawner) -> None:
+        """The hub's pre-spawn hook."""
+        name = spawner.user.name
+        staff = any(g.name.startswith("formgrade-") for g in spawner.user.groups)
+        account = pwd.getpwnam(name)
+        await asyncio.to_thread(release.fetch_all, self.layout.exchange, self.course_id,
+                                Path(account.pw_dir), account.pw_uid, account.pw_gid)
+        spawner.environment = {**self.environment(), **(self.staff_environment() if staff else {})}
+        spawner.args = self.args(staff)
+        if staff:
+            spawner.notebook_dir = str(self.layout.course)
