@@ -6,12 +6,12 @@ BIN    := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test install install-test chromium clean
+.PHONY: serve test install install-test chromium hub-deps clean
 
 serve: install            ## install, then serve the course to the demo learner
 	$(BIN)/odp serve
 
-test: install-test chromium   ## install everything the tests need, then run them all
+test: install-test chromium hub-deps   ## install everything the tests need, then run them all
 	$(BIN)/python -m pytest
 
 $(BIN)/python:
@@ -27,6 +27,12 @@ install-test: $(BIN)/python
 chromium:                 ## Debian's Chromium for the browser tests (never `playwright install`)
 	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+hub-deps: $(BIN)/python   ## what `odp hub` needs: JupyterHub (pip), its proxy (npm), PostgreSQL (Debian)
+	$(BIN)/python -m pip install --quiet -e '.[hub]'
+	cd course/hub/proxy && npm ci --no-audit --no-fund --loglevel=error
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; }
 
 clean:
 	rm -rf $(VENV) .odp-data
