@@ -29,7 +29,7 @@ def served(tmp_path_factory):
     root.mkdir()
     shutil.copy(REPO / "catalogue.yaml", root)
     skip = shutil.ignore_patterns(".ipynb_checkpoints", "release", "submitted", "autograded", "feedback")
-    for name in ("level2", "level4", "level7", "autograder"):
+    for name in ("level2", "level3", "level4", "level7", "autograder"):
         shutil.copytree(REPO / name, root / name, symlinks=True, ignore=skip)
     data = tmp_path_factory.mktemp("data")
     with course_server(root, data) as base, chromium() as browser:

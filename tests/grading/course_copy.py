@@ -1,4 +1,4 @@
-"""A private copy of the real nbgrader course (catalogue, level2 units, autograder config,
+"""A private copy of the real nbgrader course (catalogue, unit folders, autograder config,
 banks and source links) with its own data folder, and a way to run nbgrader's commands in it."""
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ class CourseCopy:
 
 def make_copy(target: Path) -> CourseCopy:
     shutil.copy(REPO / "catalogue.yaml", target / "catalogue.yaml")
-    for level in ("level2", "level4", "level7"):
+    for level in ("level2", "level3", "level4", "level7"):
         shutil.copytree(REPO / level, target / level, ignore=shutil.ignore_patterns("responses.jsonl*", ".*"))
     (target / "autograder").mkdir()
     for name in ("nbgrader_config.py", "banks", "source"):
