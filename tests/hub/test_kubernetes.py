@@ -198,13 +198,18 @@ def test_an_assessor_also_gets_the_exchange_and_the_course_folder_but_no_secret(
     assert spawner.notebook_dir == str(hooks.COURSE_DIR)
 
 
+@dataclass
+class V1Container:  # what the chart appends to init_containers to block the cloud's metadata
+    name: str
+
+
 def test_the_hook_runs_again_on_a_respawn_and_with_lists_without_doubling_anything():
-    spawner = spawned(["formgrade-odp"], volumes=[], init_containers=[],
+    spawner = spawned(["formgrade-odp"], volumes=[], init_containers=[V1Container("block-cloud-metadata")],
                       volume_mounts=[{"name": "home", "mountPath": "/home/jovyan"}])
     asyncio.run(hooks.pre_spawn(spawner))
     assert [v["name"] for v in spawner.volumes] == ["exchange", "course"]
     assert [m["name"] for m in spawner.volume_mounts] == ["home", "exchange", "course"]
-    assert [c["name"] for c in spawner.init_containers] == ["fetch-units"]
+    assert [hooks._name(c) for c in spawner.init_containers] == ["block-cloud-metadata", "fetch-units"]
 
 
 def test_the_hook_refuses_a_server_without_her_own_volume():
