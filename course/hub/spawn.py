@@ -21,6 +21,9 @@ from course.hub.layout import HubLayout
 SHARE = Path(__file__).resolve().parent.parent / "share" / "jupyter"
 NBGRADER_EXTENSIONS = ("formgrader", "course_list", "assignment_list", "validate_assignment")
 STAFF_GROUP_PREFIX = "formgrade-"  # nbgrader's multi-user group of a course's assessors
+# What a person's server token may do: her own server, and the course service as her.
+SERVER_TOKEN_SCOPES = ["access:servers!server", "users:activity!user",
+                       "access:services!service=course", "read:users:groups!user"]
 
 
 # The pieces below take their paths as arguments so that a hub whose servers run elsewhere (a

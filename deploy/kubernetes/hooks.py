@@ -24,7 +24,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from course.hub.spawn import is_staff, server_args, server_environment
+from course.hub.spawn import SERVER_TOKEN_SCOPES, is_staff, server_args, server_environment
 
 # Where things are inside the single-user image (Dockerfile.singleuser) and its pod.
 IMAGE_PREFIX = Path("/opt/odp")  # the image's virtual environment
@@ -118,5 +118,4 @@ def configure(c, environ: Mapping[str, str] = os.environ) -> None:
     c.JupyterHub.db_url = environ["ODP_HUB_DB_URL"]
     c.JupyterHub.default_url = "/services/course/"  # land on the course home, as under `odp hub`
     c.KubeSpawner.pre_spawn_hook = pre_spawn
-    c.KubeSpawner.server_token_scopes = ["access:servers!server", "users:activity!user",
-                                         "access:services!service=course", "read:users:groups!user"]
+    c.KubeSpawner.server_token_scopes = SERVER_TOKEN_SCOPES

@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from course.hub.layout import HubLayout
-from course.hub.spawn import SpawnPlan
+from course.hub.spawn import SERVER_TOKEN_SCOPES, SpawnPlan
 from tests.conftest import REPO
 
 DEPLOY = REPO / "deploy" / "kubernetes"
@@ -238,7 +238,8 @@ def test_the_extra_config_sets_the_hub_up(values, monkeypatch):
     exec(values["hub"]["extraConfig"]["odp"], {"c": c})
     assert c.JupyterHub.db_url == "postgresql://odp_hub@postgres:5432/hub"
     assert c.KubeSpawner.pre_spawn_hook is hooks.pre_spawn
-    assert "access:services!service=course" in c.KubeSpawner.server_token_scopes
+    assert c.KubeSpawner.server_token_scopes == SERVER_TOKEN_SCOPES  # the same as under `odp hub`
+    assert "access:services!service=course" in SERVER_TOKEN_SCOPES
     assert c.JupyterHub.default_url == "/services/course/"
 
 
