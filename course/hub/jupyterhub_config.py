@@ -10,7 +10,7 @@ from pathlib import Path
 from course.config import Settings
 from course.hub.layout import HubLayout
 from course.hub.postgres import Cluster
-from course.hub.spawn import SpawnPlan
+from course.hub.spawn import SERVER_TOKEN_SCOPES, SpawnPlan
 
 settings = Settings()
 layout = HubLayout(settings.hub_dir)
@@ -83,8 +83,7 @@ plan = SpawnPlan(layout, settings.content_root, course_id,
                  service_url=f"http://127.0.0.1:{settings.service_port}/services/course")
 c.Spawner.cmd = [str(Path(python).parent / "jupyterhub-singleuser")]
 c.Spawner.pre_spawn_hook = plan.before_start
-c.Spawner.server_token_scopes = ["access:servers!server", "users:activity!user",
-                                 "access:services!service=course", "read:users:groups!user"]
+c.Spawner.server_token_scopes = SERVER_TOKEN_SCOPES
 c.Spawner.start_timeout = 180
 c.Spawner.http_timeout = 180
 c.Spawner.default_url = "/lab"

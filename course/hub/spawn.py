@@ -12,14 +12,58 @@ from __future__ import annotations
 import asyncio
 import pwd
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from course.hub import release
 from course.hub.layout import HubLayout
 
 SHARE = Path(__file__).resolve().parent.parent / "share" / "jupyter"
 NBGRADER_EXTENSIONS = ("formgrader", "course_list", "assignment_list", "validate_assignment")
+STAFF_GROUP_PREFIX = "formgrade-"  # nbgrader's multi-user group of a course's assessors
+# What a person's server token may do: her own server, and the course service as her.
+SERVER_TOKEN_SCOPES = ["access:servers!server", "users:activity!user",
+                       "access:services!service=course", "read:users:groups!user"]
+
+
+# The pieces below take their paths as arguments so that a hub whose servers run elsewhere (a
+# Kubernetes pod, deploy/kubernetes/hooks.py) starts them the same way. This module imports
+# only the standard library at the top, so such a hub can import it without the course's
+# dependencies.
+
+def is_staff(groups: Iterable) -> bool:
+    """An assessor: in a ``formgrade-…`` group (each group has a ``name``)."""
+    return any(g.name.startswith(STAFF_GROUP_PREFIX) for g in groups)
+
+
+def server_environment(service_url: str, share: Path = SHARE,
+                       bin_dir: Path = Path(sys.executable).parent) -> dict[str, str]:
+    """Everyone's server: nothing here is secret."""
+    return {"ODP_SERVICE_URL": service_url, "ODP_HOME_URL": "/services/course/",
+            "JUPYTER_PATH": str(share), "PATH": f"{bin_dir}:/usr/bin:/bin"}
+
+
+def server_args(staff: bool, learner_config: Path) -> list[str]:
+    args = [
+        "--VoilaConfiguration.template=odp",
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--KernelProvisionerFactory.default_provisioner_name=odp-fork",
+        "--MappingKernelManager.cull_idle_timeout=900",
+        "--MappingKernelManager.cull_interval=60",
+    ]
+    if not staff:  # no nbgrader extension for learners: units come from the course
+        args.append(f"--config={learner_config}")
+    return args
+
+
+def write_learner_config(path: Path) -> None:
+    """The server config every learner's server loads: no nbgrader instructor extension."""
+    off = {f"nbgrader.server_extensions.{name}": False for name in NBGRADER_EXTENSIONS}
+    path.write_text(
+        '"""Written by `odp hub`: a learner\'s server (no nbgrader instructor extension)."""\n'
+        f"c = get_config()  # noqa: F821\nc.ServerApp.jpserver_extensions = {off!r}\n")
+    path.chmod(0o644)
 
 
 @dataclass(frozen=True)
@@ -31,25 +75,14 @@ class SpawnPlan:
 
     def environment(self) -> dict[str, str]:
         """Everyone's server: nothing here is secret."""
-        return {"ODP_SERVICE_URL": self.service_url, "ODP_HOME_URL": "/services/course/",
-                "JUPYTER_PATH": str(SHARE), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"}
+        return server_environment(self.service_url)
 
     def staff_environment(self) -> dict[str, str]:
         return {"ODP_CONTENT_ROOT": str(self.content_root), "ODP_DATA_DIR": str(self.layout.service),
                 "ODP_EXCHANGE_DIR": str(self.layout.exchange), "ODP_COURSE_DIR": str(self.layout.course)}
 
     def args(self, staff: bool) -> list[str]:
-        args = [
-            "--VoilaConfiguration.template=odp",
-            "--VoilaConfiguration.show_tracebacks=False",
-            "--VoilaConfiguration.allow_template_override=NO",
-            "--KernelProvisionerFactory.default_provisioner_name=odp-fork",
-            "--MappingKernelManager.cull_idle_timeout=900",
-            "--MappingKernelManager.cull_interval=60",
-        ]
-        if not staff:  # no nbgrader extension for learners: units come from the course
-            args.append(f"--config={self.learner_config}")
-        return args
+        return server_args(staff, self.learner_config)
 
     @property
     def learner_config(self) -> Path:
@@ -57,16 +90,14 @@ class SpawnPlan:
 
     def write_configs(self) -> None:
         """The server config every learner's server loads (``odp hub`` writes it at start)."""
-        off = {f"nbgrader.server_extensions.{name}": False for name in NBGRADER_EXTENSIONS}
-        self.learner_config.write_text(
-            '"""Written by `odp hub`: a learner\'s server (no nbgrader instructor extension)."""\n'
-            f"c = get_config()  # noqa: F821\nc.ServerApp.jpserver_extensions = {off!r}\n")
-        self.learner_config.chmod(0o644)
+        write_learner_config(self.learner_config)
 
     async def before_start(self, spawner) -> None:
         """The hub's pre-spawn hook."""
+        from course.hub import release  # here, not at the top: it loads the course's content model
+
         name = spawner.user.name
-        staff = any(g.name.startswith("formgrade-") for g in spawner.user.groups)
+        staff = is_staff(spawner.user.groups)
         account = pwd.getpwnam(name)
         await asyncio.to_thread(release.fetch_all, self.layout.exchange, self.course_id,
                                 Path(account.pw_dir), account.pw_uid, account.pw_gid)
