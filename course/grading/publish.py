@@ -34,7 +34,7 @@ def gradebook_results(db_url: str, course: CourseContent, course_dir: Path,
 
     if course.entry(unit).unit.assessment == "online_test":
         for r in attempt_results(db_url, course):
-            if (r.unit, r.attempt) == (unit, attempt) and r.learner not in failed:
+            if (r.unit, r.attempt) == (unit, attempt) and r.learner not in failed and not r.failed:
                 add(r.learner, r.score, r.max_score, r.passed)
         return rows, withheld
     # A written assignment: a result only once marking is finished, second marking included.
