@@ -5,6 +5,7 @@ Scores for ordinary and repairable submissions equal stock `nbgrader autograde`'
 from __future__ import annotations
 
 import csv
+import hashlib
 import sqlite3
 import subprocess
 import sys
@@ -14,11 +15,12 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from tests.grading.corpus import BAD, Submission, expected_score, plans, write_corpus
+from tests.grading.corpus import BAD, VICTIMS, Submission, expected_score, plans, write_corpus
 from course.content import load_course
+from course.grading.leaks import grading_fingerprints, scan_files
 from tests.grading.course_copy import CourseCopy, make_copy
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]  # one long fixture: several odp grade runs
 UNIT = "working-in-od"
 REASONS = {
     "invalid-json": "is not valid JSON",
@@ -32,6 +34,11 @@ REASONS = {
     "other-learners-record": "belongs to learner 'someone-else'",
     "infinite-loop": "ran for longer than 10 s",
     "huge-output": "the learner added 1 code cell",
+    "reads-secrets": "Its feedback would hold or cannot be checked for secrets (working-in-od.ipynb: ",
+    "shadows-course": "code Python could import (course/__init__.py, course/grading/__init__.py, course/grading/cells.py)",
+    "writes-others": f"changed other learners' collected work ({', '.join(VICTIMS)})",
+    "hostile-markup": "the learner added 2 text cell(s)",
+    "app-copy": "",
 }
 CORPUS = plans(len(BAD) + 3)
 # Graded once, then its notebook is broken and it is graded again: the regrade fails.
@@ -49,6 +56,14 @@ class Graded:
     results: subprocess.CompletedProcess    # `odp results --csv` after it
     results_csv: dict[str, dict]
     first_score: float                      # REGRADE's score in the gradebook before the regrade
+    md5_before: dict[str, str]              # every collected file, before grading
+    md5_after: dict[str, str]               # and after the first run
+    feedback: subprocess.CompletedProcess   # nbgrader generate_feedback after the first run
+
+
+def md5s(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.md5(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _export(course: CourseCopy) -> dict[str, dict]:
@@ -63,7 +78,10 @@ def graded(tmp_path_factory) -> Graded:
     write_corpus(course.autograder, course.data, UNIT, course.bank(UNIT), CORPUS + [REGRADE])
     odp = str(Path(sys.executable).parent / "odp")
     cmd = [odp, "grade", UNIT, "--course-dir", str(course.autograder), "--workers", "2", "--timeout", "10"]
+    before = md5s(course.autograder / "submitted")
     first = subprocess.run(cmd, cwd=course.root, env=course.env, capture_output=True, text=True, timeout=900)
+    after = md5s(course.autograder / "submitted")
+    feedback = course.nbgrader("generate_feedback", UNIT, ok=False)
     second = subprocess.run(cmd, cwd=course.root, env=course.env, capture_output=True, text=True, timeout=300)
     export = _export(course)
     with Gradebook(f"sqlite:///{course.autograder / 'gradebook.db'}") as gb:
@@ -78,7 +96,8 @@ def graded(tmp_path_factory) -> Graded:
                              cwd=course.root, env=dict(course.env, COLUMNS="300"), capture_output=True, text=True, timeout=300)
     with open(results_path, newline="") as f:
         results_csv = {r["learner"]: r for r in csv.DictReader(f)}
-    return Graded(course, first, second, export, regraded, _export(course), results, results_csv, first_score)
+    return Graded(course, first, second, export, regraded, _export(course), results, results_csv, first_score,
+                  before, after, feedback)
 
 
 def test_the_batch_finishes_and_reports_every_submission(graded):
@@ -98,6 +117,10 @@ def test_each_submission_gets_its_score_or_a_plain_reason(graded, sub):
         assert row["status"] == "graded" and float(row["score"]) == expected
     if sub.kind != "good":
         assert REASONS[sub.kind] in row["reason"] + row["notes"], row
+    if sub.kind in ("reads-secrets", "shadows-course", "writes-others", "hostile-markup"):
+        assert row["flagged"] == "True", row
+    if sub.kind == "app-copy":  # the unit app's preheat cell is the course's, not the learner's
+        assert "added" not in row["reason"] + row["notes"] and row["flagged"] == "False", row
 
 
 def test_failures_and_outcomes_are_kept_in_the_gradebook_database(graded):
@@ -164,3 +187,31 @@ def test_publishing_withholds_a_failed_submission(graded):
     failed = {s.learner for s in CORPUS if expected_score(s) is None} | {REGRADE.learner}
     assert failed.isdisjoint(r["learner"] for r in rows)
     assert {w.split(":")[0] for w in withheld} >= failed
+
+
+def test_no_submission_changes_another_learners_collected_work(graded):
+    assert graded.md5_after == graded.md5_before
+    hostile = next(s for s in CORPUS if s.kind == "writes-others")
+    for victim in VICTIMS:  # graded at what their own record earns
+        row = graded.export[victim]
+        plan = next(s.plan for s in CORPUS if s.learner == victim)
+        assert row["status"] == "graded" and float(row["score"]) == plan.count("R"), row
+        assert "collected work" not in row["reason"] + row["notes"]
+    assert float(graded.export[hostile.learner]["score"]) == hostile.plan.count("R")
+
+
+def test_no_feedback_holds_a_key_or_the_secret(graded):
+    course = graded.course
+    secret = (course.data / "course-secret.key").read_text().strip()
+    prints = grading_fingerprints(course.root, course.data)
+    feedback = course.autograder / "feedback"
+    pages = sorted(feedback.rglob("*.html"))
+    assert len(pages) >= len(CORPUS) - 6, graded.feedback.stderr[-3000:]
+    assert scan_files(pages, prints, feedback) == []
+    # nbgrader copies the submission's other files beside the page (the learner's own, e.g. her
+    # course/grading/cells.py): none holds the secret either.
+    assert not [p for p in feedback.rglob("*") if p.is_file() and secret in p.read_text(errors="replace")]
+    # generate_feedback refused the one whose learner code printed the secret and the bank
+    reader = next(s.learner for s in CORPUS if s.kind == "reads-secrets")
+    assert not list((feedback / reader).rglob("*.html"))
+    assert "the feedback would hold" in graded.feedback.stderr and reader in graded.feedback.stderr
