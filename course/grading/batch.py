@@ -30,6 +30,7 @@ from course.grading.failed import flag_submission, withdraw_score
 from course.grading.leaks import SCAN_LIMIT, feedback_problems, feedback_view, grading_fingerprints
 from course.grading.prechecks import Finding, check_submission
 from course.grading.release import released
+from course.grading.remark import remark
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,8 @@ def grade(course_dir: Path, assignment: str, options: GradeOptions,
                 learner, ok, error, log, seconds = payload
                 w.learner = None
                 finish(learner, _outcome(course_dir, assignment, learner, ok, error, log, seconds,
-                                         findings[learner], options.timeout, prints))
+                                         findings[learner], options.timeout, prints,
+                                         held.files.get(learner), settings))
                 check(learner)
             now = time.monotonic()
             for w in list(pool):
@@ -309,12 +311,17 @@ def grade(course_dir: Path, assignment: str, options: GradeOptions,
 
 
 def _outcome(course_dir: Path, assignment: str, learner: str, ok: bool, error: str, log: str,
-             seconds: float, found: list[Finding], timeout: float, prints: list | None = None) -> Outcome:
+             seconds: float, found: list[Finding], timeout: float, prints: list | None = None,
+             collected: dict[str, bytes] | None = None, settings=None) -> Outcome:
     notes = tuple(f.message for f in found)
     if not ok:
         fatal = [f.message for f in found if f.fatal]
         reason = "; ".join(fatal) if fatal else explain_failure(error, log, timeout)
         return Outcome(learner, "failed", seconds, reason=reason, findings=notes)
+    if collected is not None:  # the score again, from the record, where no learner code runs
+        note = remark(gradebook_url(course_dir), settings, assignment, learner, collected)
+        if note:
+            flag_submission(gradebook_url(course_dir), assignment, learner, note)
     tampered = [f.message for f in found if f.tamper]
     if tampered:  # what the learner did to the course's notebook or folder: for the assessor
         flag_submission(gradebook_url(course_dir), assignment, learner,

@@ -42,6 +42,7 @@ BAD = {
     "writes-others": "an added cell makes two other learners' collected records writable and appends to them",
     "hostile-markup": "markdown cells with <img onerror>, <script> and raw HTML",
     "app-copy": "the unit app's own copy, with its preheat cell (not the learner's doing)",
+    "patches-marker": "an added cell replaces mark_test so the hidden test reports full marks",
 }
 # The two ordinary learners "writes-others" goes after (the first two after the bad kinds).
 VICTIMS = (f"learner-{len(BAD):04d}", f"learner-{len(BAD) + 1:04d}")
@@ -64,6 +65,7 @@ ADDED_CELL = {
         "        os.chmod(target, 0o777)\n"
         "    with open(path, 'a') as f:\n"
         "        f.write('{\"not\": \"a record line\"}\\n')"),
+    "patches-marker": "import course.grading.cells\ncourse.grading.cells.mark_test = lambda: 30",
 }
 SHADOW = ("from IPython.display import display\n\n\n"
           "def mark_test():\n    return None  # a hidden test that shows nothing used to earn full marks\n")
