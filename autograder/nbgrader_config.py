@@ -21,7 +21,7 @@ os.environ.setdefault("ODP_CONTENT_ROOT", str(HERE.parent))
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearMarkScheme, ClearOutput,
-    ClearSolutions, ComputeChecksums, DeduplicateIds, Execute, GetGrades, IgnorePattern,
+    ClearSolutions, ComputeChecksums, DeduplicateIds, GetGrades, IgnorePattern,
     IncludeHeaderFooter, InstantiateTests, LimitOutput, LockCells, OverwriteCells,
     OverwriteKernelspec, SaveAutoGrades, SaveCells,
 )
@@ -30,7 +30,7 @@ from course.config import Settings  # noqa: E402
 from course.exam import ITEMS_FILE  # noqa: E402
 from course.record import RECORD_FILE  # noqa: E402
 from course.grading.nbgrader_ext import (  # noqa: E402
-    RestoreCourseCells, SaveMarkingNotes, SetGradingContext, WriteTestItems,
+    IsolatedExecute, RefuseLeakyFeedback, RestoreCourseCells, SaveMarkingNotes, SetGradingContext, WriteTestItems,
 )
 
 settings = Settings()
@@ -67,13 +67,15 @@ c.GenerateAssignment.preprocessors = [
 ]
 c.WriteTestItems.release_directory = str(COURSE_DIR / "release")
 
-# autograde: tell the kernel whose submission it is; keep the marking notes in the gradebook.
+# autograde: tell the kernel whose submission it is; run it in a private copy of the submission
+# (nothing importable, away from other learners' work); keep the marking notes in the gradebook.
 c.Autograde.autograde_preprocessors = [
-    SetGradingContext, Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+    SetGradingContext, IsolatedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
     "course.grading.written.FillWrittenAnswers",  # written answers from the record into their cells
+    "course.grading.inert.MakeInert",  # the learner's markup escaped: the formgrader renders this copy
     SaveAutoGrades, SaveMarkingNotes, AssignLatePenalties, CheckCellMetadata,
 ]
-c.Execute.timeout = 60
+c.Execute.timeout = 60  # IsolatedExecute is an Execute: it reads this
 # A deleted test or read-only cell comes back from the release, so the test is still marked.
 c.Autograde.sanitize_preprocessors = [
     ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCourseCells, OverwriteCells, CheckCellMetadata,
@@ -82,6 +84,9 @@ c.RestoreCourseCells.release_directory = str(COURSE_DIR / "release")
 
 # generate_feedback: nbgrader shows hidden tests in feedback by default (nbgrader #917). A written
 # assignment's feedback is the result and the rule, then each task's answer and criteria comments.
+# Feedback that would hold a key or the course secret is refused (RefuseLeakyFeedback).
 c.GenerateFeedback.preprocessors = [
-    "course.marking.learner_feedback.LearnerFeedback", GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor,
+    "course.marking.learner_feedback.LearnerFeedback", GetGrades, ClearHiddenTests, "course.grading.inert.MakeInert",
+    CSSHTMLHeaderPreprocessor, RefuseLeakyFeedback,
 ]
+c.MakeInert.release_directory = str(HERE / "release")

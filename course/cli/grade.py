@@ -31,13 +31,15 @@ from course.grading.outcomes import load_outcomes, save_outcomes, write_export
 @click.option("--cold-kernels", is_flag=True,
               help="Start each kernel as a new Python process, as nbgrader does, instead of "
                    "forking it from one that has already imported the course (for comparison).")
+@click.option("--learner", "learners", multiple=True,
+              help="Grade only this learner's submission (repeat for more; default: every one collected).")
 @click.option("--export", "export_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the results CSV (default: <course-dir>/exports/ASSIGNMENT.csv).")
 def command(assignment: str, course_dir: Path | None, workers: int | None, timeout: float, force: bool,
-            cold_kernels: bool, export_path: Path | None) -> None:
+            cold_kernels: bool, learners: tuple[str, ...], export_path: Path | None) -> None:
     """Autograde every collected submission of ASSIGNMENT into the nbgrader gradebook."""
     folder = (course_dir or Settings().content_root / "autograder").resolve()
-    options = GradeOptions(timeout=timeout, force=force, forked_kernels=not cold_kernels)
+    options = GradeOptions(timeout=timeout, force=force, forked_kernels=not cold_kernels, learners=learners)
     if workers:
         options.workers = workers
     console = Console(stderr=True)

@@ -52,8 +52,10 @@ def results_command(course_dir: Path | None, csv_path: Path | None) -> None:
     rows = attempt_results(db_url, require_course(Settings().content_root))
     table = Table("learner", "unit", "attempt", "score", "result", "first time", "flagged")
     for r in rows:
-        table.add_row(r.learner, r.unit, str(r.attempt), f"{r.score:g}/{r.max_score:g}",
-                      "pass" if r.passed else "not yet", "yes" if r.first_time_pass else "no",
+        # A submission that failed to grade has no score and no pass or fail: never "0, not yet".
+        table.add_row(r.learner, r.unit, str(r.attempt), "" if r.failed else f"{r.score:g}/{r.max_score:g}",
+                      r.describe() if r.failed else ("pass" if r.passed else "not yet"),
+                      {True: "yes", False: "no", None: "unknown"}[r.first_time_pass],
                       "yes" if r.flagged else "")
     Console().print(table)
     if csv_path:

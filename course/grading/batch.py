@@ -25,8 +25,12 @@ from typing import Callable
 
 import nbformat
 
+from course.grading.collected import Collected
+from course.grading.failed import flag_submission, withdraw_score
+from course.grading.leaks import SCAN_LIMIT, feedback_problems, feedback_view, grading_fingerprints
 from course.grading.prechecks import Finding, check_submission
 from course.grading.release import released
+from course.grading.remark import remark
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class GradeOptions:
     timeout: float = 60.0        # seconds a submission may take; a cell's limit is the same
     force: bool = False
     forked_kernels: bool = True  # False: a new interpreter per kernel, as nbgrader does
+    learners: tuple[str, ...] = ()  # only these learners' submissions (default: all collected)
 
 
 # -- worker process ---------------------------------------------------------------------------
@@ -149,6 +154,8 @@ def grade(course_dir: Path, assignment: str, options: GradeOptions,
     not tried again unless it has changed since (or ``force``)."""
     course_dir = Path(course_dir).resolve()
     learners = submitted_learners(course_dir, assignment)
+    if options.learners:
+        learners = [s for s in learners if s in set(options.learners)]
     failed_before = failed_before or {}
     outcomes: dict[str, Outcome] = {}
     todo = []
@@ -163,9 +170,17 @@ def grade(course_dir: Path, assignment: str, options: GradeOptions,
         else:
             todo.append(s)
     notebooks = released_notebooks(course_dir, assignment)
+    # What no feedback may hold (the leak scan runs on every graded notebook as feedback shows it).
+    from course.config import Settings
+    settings = Settings()
+    prints = grading_fingerprints(settings.content_root, settings.data_path) if todo else []
     findings: dict[str, list[Finding]] = {
         s: check_submission(course_dir / "submitted" / s / assignment, notebooks) for s in todo}
     total, done = len(todo), 0
+    # Every collected copy is held still (read-only, and a copy in memory) while learners' code runs.
+    held = Collected.take(course_dir, assignment, submitted_learners(course_dir, assignment))
+    blamed: dict[str, set[str]] = {}   # learner → the learners whose collected work her code changed
+    serial: list[str] = []             # to grade again alone, to learn which of them changed it
     ctx = mp.get_context("spawn")  # a clean interpreter per worker: no threads or locks carried over
     limit = options.timeout + 60   # nbgrader's own per-cell limit fires first; this is the backstop
 
@@ -187,18 +202,56 @@ def grade(course_dir: Path, assignment: str, options: GradeOptions,
     def finish(learner: str, outcome: Outcome) -> None:
         nonlocal done
         done += 1
+        if outcome.status == "failed":  # no earlier score may stand for a submission that failed
+            withdraw_score(gradebook_url(course_dir), course_dir, assignment, learner)
         outcomes[learner] = outcome
         if progress:
             progress(outcome, done, total)
 
+    def check(just_done: str | None) -> None:
+        """Put back any collected copy that changed, and find whose code changed it."""
+        nonlocal total
+        hit = {s: files for s in held.files if (files := held.changed(s))}
+        if not hit:
+            return
+        running = {w.learner for w in pool if w.learner is not None} | ({just_done} if just_done else set())
+        for s in hit:
+            held.restore(s)
+            if s in running and s != just_done and s not in queue and s not in serial:
+                serial.append(s)  # it may have been graded from the changed copy: again, alone
+                total += 1
+        victims = lambda who: {s for s in hit if s != who}  # noqa: E731
+        if len(running) == 1:
+            who = next(iter(running))
+            if victims(who):
+                blamed.setdefault(who, set()).update(victims(who))
+        else:
+            for s in sorted(running - set(serial)):
+                if s not in queue:
+                    serial.append(s)
+                    total += 1
+
+    def busy() -> bool:
+        return any(w.learner is not None for w in pool)
+
+    def dispatch(w: _Worker, learner: str) -> None:
+        if held.changed(learner):
+            held.restore(learner)
+        w.learner, w.started = learner, time.monotonic()
+        w.conn.send(learner)
+
     queue = list(todo)
     pool = [spawn() for _ in range(max(1, min(options.workers, len(todo))))] if todo else []
+    held.lock()
     try:
         while done < total:
             for w in pool:
                 if w.ready and w.learner is None and queue:
-                    w.learner, w.started = queue.pop(0), time.monotonic()
-                    w.conn.send(w.learner)
+                    dispatch(w, queue.pop(0))
+                elif w.ready and w.learner is None and serial and not queue and not busy():
+                    dispatch(w, serial.pop(0))
+            if not pool and (queue or serial):
+                pool.append(spawn())
             for conn in wait([w.conn for w in pool], timeout=0.5):
                 w = next(x for x in pool if x.conn is conn)
                 try:
@@ -212,7 +265,7 @@ def grade(course_dir: Path, assignment: str, options: GradeOptions,
                                                   findings=tuple(f.message for f in findings[w.learner])))
                     elif not w.ready:
                         raise RuntimeError(f"a grading worker could not start (exit code {code})") from None
-                    if queue:
+                    if queue or serial:
                         pool.append(spawn())
                     continue
                 if kind == "ready":
@@ -221,16 +274,19 @@ def grade(course_dir: Path, assignment: str, options: GradeOptions,
                 learner, ok, error, log, seconds = payload
                 w.learner = None
                 finish(learner, _outcome(course_dir, assignment, learner, ok, error, log, seconds,
-                                         findings[learner], options.timeout))
+                                         findings[learner], options.timeout, prints,
+                                         held.files.get(learner), settings))
+                check(learner)
             now = time.monotonic()
             for w in list(pool):
-                if w.learner is not None and now - w.started > limit:
+                # (a result already waiting in the pipe is read next time round, never timed out)
+                if w.learner is not None and now - w.started > limit and not w.conn.poll():
                     stop(w)
                     pool.remove(w)
                     finish(w.learner, Outcome(w.learner, "failed", now - w.started,
                                               reason=f"stopped after {limit:g} s (the time limit)",
                                               findings=tuple(f.message for f in findings[w.learner])))
-                    if queue:
+                    if queue or serial:
                         pool.append(spawn())
     finally:
         for w in pool:
@@ -242,16 +298,44 @@ def grade(course_dir: Path, assignment: str, options: GradeOptions,
             w.proc.join(10)
             if w.proc.is_alive():
                 stop(w)
+        check(None)
+        held.unlock()
+    for who, victims in sorted(blamed.items()):
+        note = ("flagged: code in this submission changed other learners' collected work "
+                f"({', '.join(sorted(victims))}); it was put back and they were graded from what was collected")
+        flag_submission(gradebook_url(course_dir), assignment, who, note)
+        o = outcomes[who]
+        outcomes[who] = Outcome(o.learner, o.status, o.seconds, o.score, o.max_score,
+                                "; ".join(filter(None, [o.reason, note])), o.findings)
     return [outcomes[s] for s in learners]
 
 
 def _outcome(course_dir: Path, assignment: str, learner: str, ok: bool, error: str, log: str,
-             seconds: float, found: list[Finding], timeout: float) -> Outcome:
+             seconds: float, found: list[Finding], timeout: float, prints: list | None = None,
+             collected: dict[str, bytes] | None = None, settings=None) -> Outcome:
     notes = tuple(f.message for f in found)
     if not ok:
         fatal = [f.message for f in found if f.fatal]
         reason = "; ".join(fatal) if fatal else explain_failure(error, log, timeout)
         return Outcome(learner, "failed", seconds, reason=reason, findings=notes)
+    if collected is not None:  # the score again, from the record, where no learner code runs
+        note = remark(gradebook_url(course_dir), settings, assignment, learner, collected)
+        if note:
+            flag_submission(gradebook_url(course_dir), assignment, learner, note)
+    tampered = [f.message for f in found if f.tamper]
+    if tampered:  # what the learner did to the course's notebook or folder: for the assessor
+        flag_submission(gradebook_url(course_dir), assignment, learner,
+                        "Changed by the learner: " + "; ".join(tampered) + ".")
+    leaks = []
+    for nb in sorted((course_dir / "autograded" / learner / assignment).glob("*.ipynb")):
+        if nb.stat().st_size > SCAN_LIMIT:
+            leaks.append(f"{nb.name} is {nb.stat().st_size // 2**20} MB, too large to check for answer keys")
+        else:
+            leaks += feedback_problems(feedback_view(nbformat.read(nb, as_version=4)), nb.name, prints or [])
+    if leaks:  # generate_feedback will refuse it too (RefuseLeakyFeedback); the assessor is told now
+        flag_submission(gradebook_url(course_dir), assignment, learner,
+                        "Its feedback would hold or cannot be checked for secrets (" + "; ".join(leaks)[:400]
+                        + "): it is not to be released.")
     score, max_score, flagged, comments = _scores(course_dir, assignment, learner)
     extra = [f"flagged: {c}" for c in comments] if flagged else []
     for nb in (course_dir / "autograded" / learner / assignment).glob("*.ipynb"):

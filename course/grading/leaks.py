@@ -12,6 +12,11 @@ are all scanned for the same fingerprints, taken from the item banks:
 - the grader's hidden test code and the bank files' own banner.
 
 Text is compared after undoing HTML and JSON escaping, so a key cannot hide behind ``&quot;``.
+
+The scan also runs where feedback is made: `odp grade` scans each graded notebook as its
+feedback will show it (flagging the submission), ``nbgrader generate_feedback`` refuses to write
+feedback that holds a key or the course secret (``RefuseLeakyFeedback``), and `odp publish`
+withholds any that does. A secret re-encoded by learner code (base64, say) is not recognised.
 """
 
 from __future__ import annotations
@@ -101,3 +106,56 @@ def scan_files(paths: Iterable[Path], prints: list[Fingerprint], root: Path | No
 
 def scan_tree(folder: Path, prints: list[Fingerprint]) -> list[Leak]:
     return scan_files(sorted(Path(folder).rglob("*")), prints, Path(folder))
+
+
+def secret_fingerprints(data_path: Path | None) -> list[Fingerprint]:
+    """The course secret itself (from which every learner's sealing key is made), as text."""
+    path = Path(data_path) / "course-secret.key" if data_path else None
+    if path is None or not path.is_file():
+        return []
+    secret = path.read_text().strip()
+    return [Fingerprint("", "the course secret", re.compile(re.escape(secret), re.I), "")] if secret else []
+
+
+def grading_fingerprints(content_root: Path, data_path: Path | None) -> list[Fingerprint]:
+    """What no feedback may hold: the banks' keys and prose, the grader's code, the course secret."""
+    from course.content import load_course
+
+    return fingerprints(load_course(content_root).banks.values()) + secret_fingerprints(data_path)
+
+
+def feedback_view(nb) -> str:
+    """A graded notebook as its feedback shows it (nbgrader's ClearHiddenTests applied), as text."""
+    import copy
+
+    import nbformat
+    from nbgrader.preprocessors import ClearHiddenTests
+
+    shown, _ = ClearHiddenTests().preprocess(copy.deepcopy(nb), {})
+    return nbformat.writes(shown)
+
+
+class FeedbackLeak(Exception):
+    """Feedback would give an answer key or the course secret away: it is not written."""
+
+
+# Feedback larger than this is not scanned (100 MB takes minutes): it is refused instead.
+SCAN_LIMIT = 8 * 2**20
+
+
+def feedback_problems(text: str, where: str, prints: list[Fingerprint]) -> list[str]:
+    """Why this feedback must not be released: what it gives away, or that it is too large to check."""
+    if len(text) > SCAN_LIMIT:
+        return [f"{where} is {len(text) // 2**20} MB, too large to check for answer keys"]
+    found: dict[str, set[str]] = {}
+    for leak in scan_text(text, where, prints):
+        found.setdefault(leak.what, set()).add(leak.item)
+    return [f"{where}: {what}" + (f" (items {', '.join(sorted(filter(None, items)))[:120]})" if any(items) else "")
+            for what, items in sorted(found.items())]
+
+
+def refuse_leaks(text: str, where: str, prints: list[Fingerprint]) -> None:
+    problems = feedback_problems(text, where, prints)
+    if problems:
+        raise FeedbackLeak(f"{where}: the feedback would hold {len(problems)} secret(s) or cannot be checked ("
+                           + "; ".join(problems)[:400] + "): it was not written, and must not be released")

@@ -7,11 +7,15 @@ puts them in nbgrader's own pipelines, so the assessor types nbgrader's own comm
 - ``SaveMarkingNotes`` (autograde, after SaveAutoGrades): puts the marking notes (e.g. why an
   answer failed its tamper check) in the gradebook as an automatic comment and flags the
   submission for the assessor.
+- ``IsolatedExecute`` (autograde, in place of Execute): the kernel works in a private copy of
+  the submission, away from every other learner's work, with nothing importable in it.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -20,7 +24,7 @@ from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
 from nbgrader.api import Comment, Gradebook
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Unicode
 
 from course.config import Settings
@@ -126,3 +130,61 @@ class SaveMarkingNotes(NbGraderPreprocessor):
         if flagged:  # never clear a flag an assessor set
             submission.flagged = True
         gb.db.commit()
+
+
+# Files a kernel could import from its working folder (the folder is first on sys.path): a
+# submission that ships them could replace the course's own code, the grader's included.
+IMPORTABLE = (".py", ".pyc", ".pyo", ".pyw", ".pyd", ".so", ".pth", ".egg", ".whl", ".zip")
+
+
+def private_copy(folder: Path) -> Path:
+    """A copy of a submission's folder in a new private folder (mode 0700, outside the course),
+    without anything importable: the kernel's working folder."""
+    work = Path(tempfile.mkdtemp(prefix="odp-kernel-"))
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if path.is_symlink() or not path.is_file() or "__pycache__" in rel.parts:
+            continue
+        if path.suffix.lower() in IMPORTABLE or any(p.endswith(".egg-info") for p in rel.parts):
+            continue
+        (work / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, work / rel)
+    return work
+
+
+class IsolatedExecute(Execute):
+    """nbgrader's ``Execute``, with the kernel in a private copy of the submission's folder.
+
+    nbgrader runs the kernel in ``autograded/<learner>/<assignment>``, beside every other
+    learner's work, with the folder first on ``sys.path``. Here the kernel's folder is a fresh
+    private copy holding nothing importable, removed when the notebook has run; the steps after
+    this one read the autograded folder as before."""
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict, km=None):
+        folder = Path(resources["metadata"]["path"])
+        work = private_copy(folder)
+        resources["metadata"]["path"] = str(work)
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            resources["metadata"]["path"] = str(folder)
+            shutil.rmtree(work, ignore_errors=True)
+
+
+class RefuseLeakyFeedback(NbGraderPreprocessor):
+    """generate_feedback, last: feedback that would hold an answer key, a bank's prose, the
+    grader's code or the course secret is not written (nbgrader reports that submission as
+    failed and writes the others), so ``release_feedback`` can never send it."""
+
+    _prints: list | None = None  # per process: the banks are read once
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
+        from course.grading.leaks import grading_fingerprints, refuse_leaks
+
+        if RefuseLeakyFeedback._prints is None:
+            settings = Settings()
+            RefuseLeakyFeedback._prints = grading_fingerprints(settings.content_root, settings.data_path)
+        info = resources["nbgrader"]
+        refuse_leaks(nbformat.writes(nb), f"{info['student']}/{info['assignment']}/{info['notebook']}",
+                     RefuseLeakyFeedback._prints)
+        return nb, resources

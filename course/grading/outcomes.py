@@ -75,13 +75,14 @@ def write_export(db_url: str, course: CourseContent, assignment: str, path: Path
         for learner in sorted(set(results) | set(outcomes)):
             r, o = results.get(learner), outcomes.get(learner, {})
             failed = o.get("status") == "failed"
+            graded = r is not None and not failed
             writer.writerow({
                 "learner": learner, "unit": unit, "attempt": attempt,
                 "qualification": r.qualification if r else "",
-                "score": "" if failed or r is None else f"{r.score:g}",
+                "score": f"{r.score:g}" if graded else "",
                 "max_score": "" if r is None else f"{r.max_score:g}",
-                "passed": "" if failed or r is None else r.passed,
-                "first_time_pass": "" if failed or r is None else r.first_time_pass,
+                "passed": r.passed if graded else "",
+                "first_time_pass": "" if not graded or r.first_time_pass is None else r.first_time_pass,
                 "flagged": bool(r and r.flagged), "status": o.get("status", "graded by nbgrader"),
                 "reason": o.get("reason") or "", "notes": (r.notes if r else "") or o.get("findings") or "",
             })

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import nbformat
 
+from course.grading.nbgrader_ext import IMPORTABLE
 from course.record import RECORD_FILE
+from course.serve.preheat import CELL as PREHEAT_CELL, TAG as PREHEAT_TAG
 
 BIG_NOTEBOOK = 20 * 1024 * 1024  # bytes: outputs this large are worth telling the assessor about
 
@@ -22,6 +24,7 @@ BIG_NOTEBOOK = 20 * 1024 * 1024  # bytes: outputs this large are worth telling t
 class Finding:
     fatal: bool      # nbgrader cannot grade the notebook
     message: str
+    tamper: bool = False  # something the learner did to the course's notebook or folder: flagged
 
 
 def _read(path: Path) -> tuple[nbformat.NotebookNode | None, Finding | None]:
@@ -42,6 +45,12 @@ def _read(path: Path) -> tuple[nbformat.NotebookNode | None, Finding | None]:
     except Exception as exc:  # nbformat raises several types for a broken structure
         return None, Finding(True, f"{path.name} is not a valid notebook ({str(exc).splitlines()[0][:120]})")
     return nb, None
+
+
+def _ours(cell) -> bool:
+    """The unit app's own preheat cell (course.serve.preheat), exactly as the course writes it:
+    not something the learner added."""
+    return PREHEAT_TAG in cell.get("metadata", {}).get("tags", []) and cell.source == PREHEAT_CELL
 
 
 def _grade_id(cell) -> str | None:
@@ -69,17 +78,27 @@ def check_submission(folder: Path, released: dict[str, nbformat.NotebookNode]) -
         got = {_grade_id(c): c for c in nb.cells if _grade_id(c)}
         missing = [_grade_id(c) for c in expected if _grade_id(c) not in got]
         if missing:
-            findings.append(Finding(False, f"{name}: cell(s) {', '.join(missing)} were deleted (restored from the source)"))
+            findings.append(Finding(False, f"{name}: cell(s) {', '.join(missing)} were deleted (restored from the source)", True))
         order = [_grade_id(c) for c in nb.cells if _grade_id(c) in {_grade_id(e) for e in expected}]
         if order != [g for g in (_grade_id(e) for e in expected) if g in got]:
-            findings.append(Finding(False, f"{name}: course cells were moved out of order"))
+            findings.append(Finding(False, f"{name}: course cells were moved out of order", True))
         edited = [_grade_id(c) for c in expected if _grade_id(c) in got
                   and c.metadata["nbgrader"].get("locked") and got[_grade_id(c)].source != c.source]
         if edited:
-            findings.append(Finding(False, f"{name}: read-only cell(s) {', '.join(edited)} were edited (restored from the source)"))
-        added = sum(1 for c in nb.cells if c.cell_type == "code" and not _grade_id(c))
+            findings.append(Finding(False, f"{name}: read-only cell(s) {', '.join(edited)} were edited (restored from the source)", True))
+        added = sum(1 for c in nb.cells if c.cell_type == "code" and not _grade_id(c) and not _ours(c))
         if added:
-            findings.append(Finding(False, f"{name}: the learner added {added} code cell(s)"))
+            findings.append(Finding(False, f"{name}: the learner added {added} code cell(s)", True))
+        text = sum(1 for c in nb.cells if c.cell_type in ("markdown", "raw") and not _grade_id(c))
+        if text:
+            findings.append(Finding(False, f"{name}: the learner added {text} text cell(s) (any markup in "
+                                           "them is shown as text)", True))
+    importable = sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
+                        if p.is_file() and p.suffix.lower() in IMPORTABLE)
+    if importable:
+        shown = ", ".join(importable[:5]) + (f" and {len(importable) - 5} more" if len(importable) > 5 else "")
+        findings.append(Finding(False, f"the submission holds code Python could import ({shown}): "
+                                       "it was not given to the grading kernel", True))
     if not (folder / RECORD_FILE).is_file():
         findings.append(Finding(False, f"the submission has no response record ({RECORD_FILE})"))
     return findings

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from course.content import CourseContent
+from course.grading.leaks import fingerprints, scan_text, secret_fingerprints
 from course.grading.outcomes import load_outcomes
 from course.grading.results import attempt_results
 from course.grading.sittings import parse_assignment
@@ -18,23 +19,33 @@ from course.service.client import ServiceClient
 
 
 def gradebook_results(db_url: str, course: CourseContent, course_dir: Path,
-                      assignment: str) -> tuple[list[dict], list[str]]:
+                      assignment: str, data_path: Path | None = None) -> tuple[list[dict], list[str]]:
     """What to publish for one assignment (``<unit>`` or ``<unit>-attempt-N``), and why any
-    learner's result is withheld."""
+    learner's result is withheld (failed to grade, marking not finished, or feedback that holds
+    a key or the course secret: the leak scan runs on every page before it is sent)."""
     unit, attempt = parse_assignment(assignment)
     failed = {k: v["reason"] for k, v in load_outcomes(db_url, assignment).items() if v["status"] == "failed"}
     rows, withheld = [], [f"{learner}: grading failed ({reason})" for learner, reason in sorted(failed.items())]
 
+    prints: list = []
+
     def add(learner: str, score: float, max_score: float, passed: bool) -> None:
         feedback = course_dir / "feedback" / learner / assignment
         page = next(iter(sorted(feedback.glob("*.html"))), None)
+        html = page.read_text(encoding="utf-8") if page else None
+        if html is not None:
+            if not prints:
+                prints.extend(fingerprints(course.banks.values()) + secret_fingerprints(data_path))
+            if leaks := scan_text(html, page.name, prints):
+                withheld.append(f"{learner}: the feedback holds {len(leaks)} secret(s) "
+                                f"({'; '.join(sorted({x.what for x in leaks}))}): nothing published for them")
+                return
         rows.append({"learner": learner, "unit": unit, "attempt": attempt, "score": score,
-                     "max_score": max_score, "passed": passed,
-                     "feedback_html": page.read_text(encoding="utf-8") if page else None})
+                     "max_score": max_score, "passed": passed, "feedback_html": html})
 
     if course.entry(unit).unit.assessment == "online_test":
         for r in attempt_results(db_url, course):
-            if (r.unit, r.attempt) == (unit, attempt) and r.learner not in failed:
+            if (r.unit, r.attempt) == (unit, attempt) and r.learner not in failed and not r.failed:
                 add(r.learner, r.score, r.max_score, r.passed)
         return rows, withheld
     # A written assignment: a result only once marking is finished, second marking included.
@@ -72,6 +83,6 @@ def publish_assignment(settings, course_dir: Path, assignment: str) -> tuple[int
         raise CourseError("no course service to publish to: start `odp serve` (or set ODP_SERVICE_URL "
                           f"and ODP_SERVICE_TOKEN), then run `odp publish {assignment}`")
     rows, withheld = gradebook_results(gradebook_url(course_dir), require_course(settings.content_root),
-                                       course_dir, assignment)
+                                       course_dir, assignment, settings.data_path)
     count, unknown = publish(client, rows)
     return count, withheld + [f"{learner}: not enrolled in the course service's store" for learner in unknown]

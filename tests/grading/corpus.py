@@ -17,6 +17,7 @@ from course.content.model import ItemBank
 from course.exam import read_public_items
 from course.record import RECORD_FILE, ResponseRecord
 from course.record.keys import course_secret, learner_key
+from course.serve.preheat import with_preheat_cell
 from course.widgets.test import TestSession as Session
 from tests.grading.course_copy import right, wrong
 
@@ -35,12 +36,41 @@ BAD = {
     "infinite-loop": "a cell that never ends",
     "kernel-crash": "a cell that ends the kernel",
     "huge-output": "a cell that prints 100 MB",
+    # Hostile submissions (issue 15): each is graded at what its honest record earns, flagged.
+    "reads-secrets": "an added cell prints the course secret and the item bank, drops NBGRADER_EXECUTION",
+    "shadows-course": "ships its own course/grading/cells.py whose mark_test shows nothing",
+    "writes-others": "an added cell makes two other learners' collected records writable and appends to them",
+    "hostile-markup": "markdown cells with <img onerror>, <script> and raw HTML",
+    "app-copy": "the unit app's own copy, with its preheat cell (not the learner's doing)",
+    "patches-marker": "an added cell replaces mark_test so the hidden test reports full marks",
 }
+# The two ordinary learners "writes-others" goes after (the first two after the bad kinds).
+VICTIMS = (f"learner-{len(BAD):04d}", f"learner-{len(BAD) + 1:04d}")
 ADDED_CELL = {
     "infinite-loop": "while True:\n    pass",
     "kernel-crash": "import os\nos._exit(1)",
     "huge-output": "print('x' * 100_000_000)",
+    "reads-secrets": (
+        "import os, pathlib\n"
+        "root = pathlib.Path(os.environ['ODP_CONTENT_ROOT'])\n"
+        "print('secret', (pathlib.Path(os.environ['ODP_DATA_DIR']) / 'course-secret.key').read_text())\n"
+        "print((root / 'autograder' / 'banks' / 'working-in-od.yaml').read_text()[:6000])\n"
+        "os.environ.pop('NBGRADER_EXECUTION', None)"),
+    "writes-others": (
+        "import os, pathlib\n"
+        "base = pathlib.Path(os.environ['ODP_CONTENT_ROOT']) / 'autograder' / 'submitted'\n"
+        f"for name in {list(VICTIMS)!r}:\n"
+        "    path = base / name / 'working-in-od' / 'responses.jsonl'\n"
+        "    for target in (path.parent, path):\n"
+        "        os.chmod(target, 0o777)\n"
+        "    with open(path, 'a') as f:\n"
+        "        f.write('{\"not\": \"a record line\"}\\n')"),
+    "patches-marker": "import course.grading.cells\ncourse.grading.cells.mark_test = lambda: 30",
 }
+SHADOW = ("from IPython.display import display\n\n\n"
+          "def mark_test():\n    return None  # a hidden test that shows nothing used to earn full marks\n")
+MARKUP = ('<img src=x onerror="window.__pwned=1">\n\n<script>window.__pwned=1</script>\n\n'
+          '<a href="javascript:window.__pwned=1">my answer</a> <b onmouseover="window.__pwned=1">bold</b>')
 
 
 @dataclass(frozen=True)
@@ -90,10 +120,15 @@ def write_corpus(course_dir: Path, data_dir: Path, assignment: str, bank: ItemBa
 
 def _spoil(folder: Path, assignment: str, s: Submission, bank: ItemBank, paper: list[str], secret: bytes) -> None:
     nb_path = folder / f"{assignment}.ipynb"
-    if s.kind in ADDED_CELL or s.kind in ("deleted-test-cell", "edited-locked-cell"):
+    if s.kind in ADDED_CELL or s.kind in ("deleted-test-cell", "edited-locked-cell", "hostile-markup", "app-copy"):
         nb = nbformat.read(nb_path, as_version=4)
         if s.kind in ADDED_CELL:
             nb.cells.insert(len(nb.cells) - 1, nbformat.v4.new_code_cell(ADDED_CELL[s.kind]))
+        elif s.kind == "hostile-markup":
+            nb.cells.insert(1, nbformat.v4.new_markdown_cell(MARKUP))
+            nb.cells.insert(len(nb.cells) - 1, nbformat.v4.new_raw_cell(MARKUP, metadata={"format": "text/html"}))
+        elif s.kind == "app-copy":
+            with_preheat_cell(nb)
         elif s.kind == "deleted-test-cell":
             nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test-result"]
         else:
@@ -107,6 +142,11 @@ def _spoil(folder: Path, assignment: str, s: Submission, bank: ItemBank, paper: 
         nb_path.write_bytes(raw.replace(b"Level 2", b"Level \xff\xfe2", 1))
     elif s.kind == "other-assignment":
         nb_path.rename(folder / "data-security.ipynb")
+    elif s.kind == "shadows-course":
+        for rel, text in (("course/__init__.py", ""), ("course/grading/__init__.py", ""),
+                          ("course/grading/cells.py", SHADOW)):
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            (folder / rel).write_text(text)
     elif s.kind == "missing-record":
         (folder / RECORD_FILE).unlink()
     elif s.kind == "tampered-record":
