@@ -62,6 +62,9 @@ def run(tmp_path_factory):
                 analysis(session, "smp-pestle").add("political", f"{learner}: spending review cuts running costs by 5%", "high")
                 analysis(session, "smp-swot").add("threats", f"{learner}: rising demand after a policy change")
                 analysis(session, "smp-stakeholders").add(f"{learner}: regional operations director", "high", "low")
+                session.activity("smp-whatif").calculate(
+                    option=f"{learner}: text reminders", upfront_cost="120,000", annual_cost="5,000",
+                    annual_benefit="45,000", years="5", discount_rate="3.5")
                 session.use_own_file("debt_recovery", own, OWN_FILE, "file" if learner == AMY else "checksum")
         course.for_each_learner("submit", UNIT, [AMY, BEN, CAL])
         course.nbgrader("collect", UNIT)
@@ -126,6 +129,12 @@ def test_assessor_sees_the_saved_analyses_as_tables(run):
                  "amy: regional operations director", "Keep satisfied"):
         assert text in html
     assert "nothing was saved" in html_of(assessors_copy(run[0], CAL))
+
+
+def test_assessor_sees_the_what_if_appraisal_with_the_learners_figures(run):
+    html = html_of(assessors_copy(run[0], AMY))
+    assert html.count('class="odp odp-whatif-report"') == 1
+    assert "amy: text reminders: net present value £" in html and "NPV is zero at" in html and "£120,000" in html
 
 
 def test_own_file_is_in_the_submission_and_the_charts_come_from_it(run):
