@@ -169,6 +169,12 @@ def test_unanswered_tasks_are_marked_not_yet_met_in_one_action(run):
     assert book.outcome(UNIT, CAL).complete and not book.outcome(UNIT, CAL).passed
 
 
+def test_the_marking_app_shows_each_criterions_outcome_and_assessment_criterion(run):
+    [t1, t2, *_] = run[2]["open"]["tasks"]
+    assert (t1["criteria"][0]["ac"], t2["criteria"][3]["ac"]) == ("AC 1.1", "AC 2.3")
+    assert t2["criteria"][3]["outcome"].startswith("Learning outcome 2: Research and synthesise")
+
+
 def test_pass_refer_with_second_marking_and_status(run):
     course, book, _, status, sampled = run
     assert book.outcome(UNIT, AMY).passed and not book.outcome(UNIT, BEN).passed

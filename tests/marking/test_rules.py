@@ -50,11 +50,25 @@ def test_feedback_is_per_criterion_met_or_not_yet_with_the_comment():
     task = rubric_for(COURSE, "managing-risk").task("mr-t1")
     text = task_feedback(task, {"mr-t1-c2": (False, "Say what *tolerance* is."), "mr-t1-c1": (True, "")})
     assert text.splitlines() == [
-        "- **Criterion 1: Explain the difference between a risk and an issue, with an example of each from own "
-        "area.** Met.",
-        "- **Criterion 2: Explain how risk appetite and tolerance guide decisions in own organisation.** Not yet met. "
-        "Say what \\*tolerance\\* is.",
+        "- **Criterion 1 (learning outcome 5, AC 5.1): Explain the difference between a risk and an issue, with an "
+        "example of each from own area.** Met.",
+        "- **Criterion 2 (learning outcome 1, AC 1.1): Explain how risk appetite and tolerance guide decisions in "
+        "own organisation.** Not yet met. Say what \\*tolerance\\* is.",
     ]
+
+
+def test_criteria_cite_their_learning_outcome_and_assessment_criterion():
+    from course.marking.learner_feedback import result_cell
+
+    rubric = rubric_for(COURSE, "strategic-project")   # Level 7 numbers criteria as assessment_criterion
+    c = rubric.task("smp-t2").criterion("smp-t2-c4")
+    assert (c.ac, c.outcome_number, c.label) == ("AC 2.3", 2, "Criterion 4 (learning outcome 2, AC 2.3)")
+    assert c.outcome_label == "Learning outcome 2: Research and synthesise data and options from internal and external sources"
+    risk = rubric_for(COURSE, "managing-risk")         # Level 4 numbers them as ac
+    assert risk.task("mr-t1").criteria[0].outcome_label.startswith("Learning outcome 5: Understand the difference")
+    cell = result_cell("SMP", "Pass: you met every criterion.", rubric.describe_rule(), rubric.outcomes_cited())
+    assert "- Learning outcome 4: Develop an implementation plan" in cell.source
+    assert cell.source.index("Pass") < cell.source.index("The learning outcomes")
 
 
 # -- second-marking sample -------------------------------------------------------------------
