@@ -202,3 +202,15 @@ def test_assignment_units_must_be_nbgrader_sources_with_answer_cells(tree):
          "marks": 2}))
     fails_with(tree, "autograder/source/managing-risk: must link to level4/managing-risk",
                "level4/managing-risk/managing-risk.ipynb: needs a manually graded answer cell 'task-mr-t1' worth 6")
+
+
+def test_shared_passages_are_found_word_for_word_in_any_order():
+    from course.marking.similarity import passages, tokens
+
+    one = "The Orange Book asks each risk to have an owner who can act on it. " * 3
+    two = "Our team reviews the register monthly with the director. " + one[:60] + " Nothing else matches here at all."
+    found = passages(tokens(one), tokens(two), 8)
+    assert found and all(len(p.split()) >= 8 and " ".join(tokens(p).words) in " ".join(tokens(two).words)
+                         for p in found)
+    assert found[0].startswith("The Orange Book asks each risk to have an owner")
+    assert passages(tokens(one), tokens("Completely different words about something else entirely here."), 8) == []
