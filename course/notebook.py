@@ -334,8 +334,18 @@ class UnitSession:
         saved where ``share`` says ('file' or 'checksum') and described in the record."""
         from course.datasets.owndata import OWN_DATA_ITEM, store_own_file
 
+        from course.datasets.errors import DataFileError
+        from course.exceptions import RecordError
+        from course.record.remote import NotSavedYet
+
         saved, _ = store_own_file(self.folder, self.unit.id, schema, content, filename, share)
-        self.record.append(OWN_DATA_ITEM, "answer", saved.to_record())
+        try:
+            self.record.append(OWN_DATA_ITEM, "answer", saved.to_record())
+        except NotSavedYet:
+            pass   # kept on this computer and sent when the service is back
+        except RecordError as exc:   # refused: the charts must not claim the file
+            raise DataFileError(f"your file was read, but your choice could not be saved to your record "
+                                f"({exc}), so your charts still use the course data") from None
         return saved
 
     def show_own_data(self, schema: str) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from course.config import Settings
 from course.marking.settings import MarkingSettings
 from course.serve import provisioner, signin
+from course.serve.server import UNUSED_FRONT_END
 
 NOTEBOOK = Path(__file__).resolve().parent / "marking.ipynb"
 SHARE = Path(__file__).resolve().parent.parent / "share" / "jupyter"   # the course's Voila template
@@ -31,6 +32,8 @@ def voila_args(port: int, host: str = "127.0.0.1", forked: bool = True) -> list[
             "--VoilaConfiguration.allow_template_override=NO"]
     if forked:
         args.append(f"--KernelProvisionerFactory.default_provisioner_name={provisioner.NAME}")
+        # and, as for the unit pages, no JavaScript for JupyterLab extensions the app does not use
+        args.append(f"--VoilaConfiguration.extension_denylist={list(UNUSED_FRONT_END)!r}")
     return args
 
 
