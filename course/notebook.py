@@ -332,7 +332,7 @@ class UnitSession:
     def use_own_file(self, schema: str, content: bytes, filename: str, share: str = "file"):
         """Use the learner's own file for ``schema`` (what the upload control does): checked,
         saved where ``share`` says ('file' or 'checksum') and described in the record."""
-        from course.datasets.owndata import OWN_DATA_ITEM, store_own_file
+        from course.datasets.owndata import OWN_DATA_ITEM, file_path, store_own_file
 
         from course.datasets.errors import DataFileError
         from course.exceptions import RecordError
@@ -343,7 +343,8 @@ class UnitSession:
             self.record.append(OWN_DATA_ITEM, "answer", saved.to_record())
         except NotSavedYet:
             pass   # kept on this computer and sent when the service is back
-        except RecordError as exc:   # refused: the charts must not claim the file
+        except RecordError as exc:   # refused: the charts must not claim the file, nor keep it
+            file_path(self.folder, self.unit.id, saved).unlink(missing_ok=True)
             raise DataFileError(f"your file was read, but your choice could not be saved to your record "
                                 f"({exc}), so your charts still use the course data") from None
         return saved
