@@ -214,3 +214,15 @@ def test_shared_passages_are_found_word_for_word_in_any_order():
                          for p in found)
     assert found[0].startswith("The Orange Book asks each risk to have an owner")
     assert passages(tokens(one), tokens("Completely different words about something else entirely here."), 8) == []
+
+
+def test_the_marking_apps_kernel_is_forked_from_a_server_that_has_imported_the_app():
+    from course.marking.server import voila_args, voila_env
+    from course.marking.settings import MarkingSettings
+    from course.serve import provisioner
+
+    args = voila_args(8899)
+    assert f"--KernelProvisionerFactory.default_provisioner_name={provisioner.NAME}" in args
+    assert not any("Provisioner" in a for a in voila_args(8899, forked=False))
+    env = voila_env(MarkingSettings(assessor="a"), base={})
+    assert env[provisioner.EXTRA_PRELOAD_ENV] == "course.marking.app"
