@@ -31,6 +31,7 @@ from course.widgets import (
 from course.widgets.handin import HandInWidget
 from course.widgets.strategy import STRATEGY_TYPES, strategy_widget, task_widget
 from course.widgets.test import TestSession, attempts
+from course.widgets.whatif import NpvWhatIfWidget
 from course.widgets.times import uk_datetime
 
 HOME_URL_ENV = "ODP_HOME_URL"
@@ -200,6 +201,8 @@ class UnitSession:
             return self._keep(CpdLogWidget(self.record, act.id, act.title, prompt=act.prompt))
         if act.type in STRATEGY_TYPES:
             return self._keep(strategy_widget(self.record, act))
+        if act.type == "what_if":
+            return self._keep(NpvWhatIfWidget(self.record, act.id, act.title, prompt=act.prompt))
         if act.type == "checklist":
             return self._keep(ChecklistWidget(self.record, act.id, act.title, act.items, prompt=act.prompt))
         return self._keep(WrittenWidget(self.record, act.id, act.title, brief=act.prompt))
@@ -261,7 +264,7 @@ class UnitSession:
             display(self.activity(aid))
             return
         act = next((a for a in self.unit.activities if a.id == aid), None)
-        if act is not None and act.type in STRATEGY_TYPES:
+        if act is not None and (act.type in STRATEGY_TYPES or act.type == "what_if"):
             self._show_saved_analysis(act)
 
     def task_grid(self, task_id: str) -> CourseWidget | None:
@@ -300,7 +303,8 @@ class UnitSession:
                              attempt=ctx.attempt, data_path=ctx.settings.data_path)[item]
 
     def _show_saved_analysis(self, act) -> None:
-        """The assessor's copy: the learner's PESTLE, SWOT or stakeholder map as a table."""
+        """The assessor's copy: the learner's PESTLE, SWOT, stakeholder map or what-if as a table."""
+        from course.analysis.option_figures import what_if_html
         from course.widgets.analysis_tables import analysis_html
 
         saved = self.saved(act.id)
@@ -311,7 +315,8 @@ class UnitSession:
         if saved.response is None:
             display(HTML(f'<p class="odp"><strong>{escape(act.title)}</strong>: nothing was saved.</p>'))
             return
-        display(HTML(analysis_html(act.type, saved.response, act.title)))
+        display(HTML(what_if_html(saved.response, act.title) if act.type == "what_if"
+                     else analysis_html(act.type, saved.response, act.title)))
 
     # -- the learner's own data (projects) -------------------------------------------------
     def own_data(self):
@@ -327,10 +332,21 @@ class UnitSession:
     def use_own_file(self, schema: str, content: bytes, filename: str, share: str = "file"):
         """Use the learner's own file for ``schema`` (what the upload control does): checked,
         saved where ``share`` says ('file' or 'checksum') and described in the record."""
-        from course.datasets.owndata import OWN_DATA_ITEM, store_own_file
+        from course.datasets.owndata import OWN_DATA_ITEM, file_path, store_own_file
+
+        from course.datasets.errors import DataFileError
+        from course.exceptions import RecordError
+        from course.record.remote import NotSavedYet
 
         saved, _ = store_own_file(self.folder, self.unit.id, schema, content, filename, share)
-        self.record.append(OWN_DATA_ITEM, "answer", saved.to_record())
+        try:
+            self.record.append(OWN_DATA_ITEM, "answer", saved.to_record())
+        except NotSavedYet:
+            pass   # kept on this computer and sent when the service is back
+        except RecordError as exc:   # refused: the charts must not claim the file, nor keep it
+            file_path(self.folder, self.unit.id, saved).unlink(missing_ok=True)
+            raise DataFileError(f"your file was read, but your choice could not be saved to your record "
+                                f"({exc}), so your charts still use the course data") from None
         return saved
 
     def show_own_data(self, schema: str) -> None:

@@ -68,7 +68,10 @@ def _switching_value(model: Model, inputs: dict[str, float], name: str, target: 
     if here == 0:
         return float(base)
     scale = abs(base) or 1.0
-    for factor in (0.5, 1, 2, 5, 10, 100):  # widen the search until the result changes sign
+    # Widen the search until the result changes sign; from a base of 0 (say, no running cost yet)
+    # the scale says nothing, so go on to large values.
+    factors = (0.5, 1, 2, 5, 10, 100) + ((1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9) if base == 0 else ())
+    for factor in factors:
         for other in (base - factor * scale, base + factor * scale):
             if np.sign(gap(other)) != np.sign(here):
                 lo, hi = sorted((base, other))

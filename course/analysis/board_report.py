@@ -128,6 +128,7 @@ def run_workbook(notebook: Path, timeout: int = 300) -> dict[str, list[str]]:
 
 def build(folder: Path, learner: str | None = None, timeout: int = 300) -> tuple[Report, list[str]]:
     from course.notebook import open_unit
+    from course.analysis.option_figures import what_if_html
     from course.widgets.analysis_tables import analysis_html
     from course.widgets.strategy import STRATEGY_TYPES
 
@@ -167,9 +168,11 @@ def build(folder: Path, learner: str | None = None, timeout: int = 300) -> tuple
                 continue
             if cell.kind == "activity":
                 act = activities.get(cell.text)
-                if act and act.type in STRATEGY_TYPES:
+                if act and (act.type in STRATEGY_TYPES or act.type == "what_if"):
                     if act.id in answers:
-                        section.blocks.append(Block("table", analysis_html(act.type, answers[act.id], act.title)))
+                        table = (what_if_html(answers[act.id], act.title) if act.type == "what_if"
+                                 else analysis_html(act.type, answers[act.id], act.title))
+                        section.blocks.append(Block("table", table))
                     else:
                         notes.append(f"Your {act.title} is not in the report: nothing was saved in it.")
                 continue

@@ -96,7 +96,9 @@ class Scenario(Strict):
 
 class Activity(Strict):
     id: Id
-    type: Literal["cpd_log", "reflection", "checklist", "pestle", "swot", "stakeholder_map"]
+    type: Literal["cpd_log", "reflection", "checklist", "pestle", "swot", "stakeholder_map", "what_if"] = Field(
+        description="what_if: one option's costs, benefits, years and discount rate, giving its NPV and "
+        "sensitivity table (course.widgets.whatif).")
     title: Text
     prompt: Text
     items: list[Text] = Field(default_factory=list, description="Checklist items.")

@@ -14,6 +14,7 @@ When a column's dates could be day first or month first, the learner is asked wh
 
 from __future__ import annotations
 
+import os
 from html import escape
 from pathlib import Path
 from typing import Callable, Sequence
@@ -56,6 +57,21 @@ function render({ model, el }) {
     model.send({ event: "file", name: file.name, size: file.size }, undefined, [buffer]);
   });
   el.append(label, document.createElement("br"), input);
+  // In the app a new file is drawn from by running the page again: the kernel asks for a reload
+  // (after its message has been announced), and the learner comes back to this control.
+  const mark = "odp-upload-return:" + model.get("label");
+  model.on("change:reload", () => {
+    sessionStorage.setItem(mark, "1");
+    setTimeout(() => window.location.reload(), 1500);
+  });
+  if (sessionStorage.getItem(mark)) {
+    sessionStorage.removeItem(mark);
+    const back = (tries) => {
+      if (input.isConnected) { input.scrollIntoView({ block: "center" }); input.focus(); }
+      else if (tries > 0) requestAnimationFrame(() => back(tries - 1));
+    };
+    back(120);
+  }
 }
 export default { render };
 """
@@ -68,6 +84,14 @@ class FilePicker(anywidget.AnyWidget):
     label = t.Unicode("").tag(sync=True)
     accept = t.Unicode(",".join(DATA_SUFFIXES)).tag(sync=True)
     limit_bytes = t.Int(UPLOAD_LIMIT_BYTES).tag(sync=True)
+    reload = t.Int(0).tag(sync=True)   # the kernel adds one to have the page run again (the app)
+
+
+def in_app() -> bool:
+    """True in a kernel Voila started (the browser app), where the learner cannot rerun cells."""
+    # Voila gives every kernel it starts VOILA_PREHEAT ("False" unless pooled), and the request's
+    # SERVER_SOFTWARE; a JupyterLab kernel has neither.
+    return "VOILA_PREHEAT" in os.environ or os.environ.get("SERVER_SOFTWARE", "").startswith("voila")
 
 
 def size_words(size: int) -> str:
@@ -214,5 +238,11 @@ class OwnDataLoader(UploadLoader):
             return
         where = ("saved with your workbook" if self.share.value == "file"
                  else "kept outside your submission; only its fingerprint and summary are submitted")
+        if in_app():
+            # The charts and tables below are drawn when the page runs: run it again, from the file.
+            self.message.value = self._status(f"Loaded {filename}: {where}. Redrawing your charts and tables "
+                                              "from it: the page reloads and brings you back here.", error=False)
+            self.upload.reload += 1
+            return
         self.message.value = self._status(f"Loaded {filename}: {where}. Run the cells below again to redraw "
                                           "your charts from it.", error=False)

@@ -198,7 +198,7 @@ class MarkingApp:
             for c in task.criteria:
                 k = (task.id, c.id)
                 item = {"id": c.id, "number": c.number, "text": c.text, "meets": c.meets, "marks": c.marks,
-                        "saved": _decision(mine.get(k))}
+                        "ac": c.ac, "outcome": c.outcome_label, "saved": _decision(mine.get(k))}
                 if mode == FIRST and k in final and k in disagreements and disagreements[k].resolved:
                     item["final"] = _decision(final[k])
                 criteria.append(item)
@@ -207,7 +207,7 @@ class MarkingApp:
                 for c in task.criteria:
                     d = disagreements.get((task.id, c.id))
                     if d:
-                        dis.append({"criterion": c.id, "number": c.number, "text": c.text,
+                        dis.append({"criterion": c.id, "number": c.number, "text": c.text, "ac": c.ac,
                                     "first": _decision(d.first), "second": _decision(d.second),
                                     "resolution": _decision(d.resolution)})
             task_total = sum(c.marks for c in task.criteria if (task.id, c.id) in mine and mine[(task.id, c.id)].met)

@@ -22,11 +22,16 @@ from course.content import load_course
 from course.grading.written import plain_markdown
 
 
-def result_cell(heading: str, sentence: str, rule: str) -> NotebookNode:
+def result_cell(heading: str, sentence: str, rule: str, outcomes: list[tuple[int, str]] = ()) -> NotebookNode:
+    """The result and the rule; then the learning outcomes the criteria cite by number (each
+    criterion below says which outcome and assessment criterion, as "AC 2.3", it evidences)."""
+    listed = "".join(f"\n- Learning outcome {n}: {plain_markdown(text)}" for n, text in outcomes)
     return nbformat.v4.new_markdown_cell(
         f"# {plain_markdown(heading)}: your result\n\n**{plain_markdown(sentence)}**\n\n"
         f"How it is marked: {plain_markdown(rule)}. Your assessor's comment on each criterion is under each "
-        "task's answer below.")
+        "task's answer below."
+        + (f"\n\n## The learning outcomes\n\nEach criterion names the learning outcome and the assessment "
+           f"criterion (AC) it shows you meet:\n{listed}" if outcomes else ""))
 
 
 class LearnerFeedback(NbGraderPreprocessor):
@@ -43,7 +48,7 @@ class LearnerFeedback(NbGraderPreprocessor):
         outcome = book.outcome(info["assignment"], info["student"])
         answers = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
         cells = [result_cell(f"{rubric.code} {rubric.title}", rubric.result_sentence(outcome),
-                             rubric.describe_rule())]
+                             rubric.describe_rule(), rubric.outcomes_cited())]
         for task in rubric.tasks:
             cell = answers.get(task.grade_id)
             if cell is None:

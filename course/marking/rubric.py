@@ -9,6 +9,7 @@ qualification's pass mark as a share of the unit's marks).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -26,13 +27,32 @@ class CriterionRubric:
     text: str
     meets: str
     marks: int
-    assessment_criterion: str | None = None
+    assessment_criterion: str | None = None   # "2.3": learning outcome 2, its third criterion
+    outcome: str = ""                         # that learning outcome's text
+
+    @property
+    def ac(self) -> str:
+        """'AC 2.3', or '' for a criterion not numbered to the qualification's criteria."""
+        return f"AC {self.assessment_criterion}" if self.assessment_criterion else ""
+
+    @property
+    def outcome_number(self) -> int | None:
+        return int(self.assessment_criterion.split(".")[0]) if self.assessment_criterion else None
+
+    @property
+    def outcome_label(self) -> str:
+        """'Learning outcome 2: Research and synthesise data ...', or '' if not numbered."""
+        if self.outcome_number is None:
+            return ""
+        return f"Learning outcome {self.outcome_number}" + (f": {self.outcome}" if self.outcome else "")
 
     @property
     def label(self) -> str:
-        """'Criterion 2' or, where it meets an awarding body's criterion, 'Criterion 2 (AC 1.2)'."""
-        ac = f" (AC {self.assessment_criterion})" if self.assessment_criterion else ""
-        return f"Criterion {self.number}{ac}"
+        """'Criterion 2' or, where it meets an awarding body's criterion, 'Criterion 2 (learning
+        outcome 1, AC 1.2)'."""
+        if not self.ac:
+            return f"Criterion {self.number}"
+        return f"Criterion {self.number} (learning outcome {self.outcome_number}, {self.ac})"
 
 
 @dataclass(frozen=True)
@@ -89,6 +109,12 @@ class Rubric:
     pass_mark: float            # share of the marks, used by the ``pass_mark`` rule
     tasks: tuple[TaskRubric, ...]
     referral: bool = False      # a project's result is pass or refer (CMI), else pass or not yet passed
+    outcomes: tuple[str, ...] = ()   # the unit's learning outcomes, in order (criteria cite them by number)
+
+    def outcomes_cited(self) -> list[tuple[int, str]]:
+        """(number, text) of each learning outcome a criterion cites, in order."""
+        cited = {c.outcome_number for t in self.tasks for c in t.criteria if c.outcome_number}
+        return [(n, text) for n, text in enumerate(self.outcomes, 1) if n in cited]
 
     @property
     def max_marks(self) -> int:
@@ -155,10 +181,18 @@ def rubric_for(course: CourseContent, assignment: str) -> Rubric:
     unit = entry.unit
     if unit is None or unit.assignment is None:
         raise KeyError(f"unit {unit_id!r} has no written assignment")
+    outcomes = [re.sub(r"^LO\s*\d+[:.]?\s+", "", o.text) for o in unit.outcomes]
+
+    def outcome_of(ac: str | None) -> str:
+        n = int(ac.split(".")[0]) if ac else 0
+        return outcomes[n - 1] if 0 < n <= len(outcomes) else ""
+
     tasks = tuple(
         TaskRubric(t.id, n, t.title, t.brief, t.min_words, t.max_words,
-                   tuple(CriterionRubric(c.id, i, c.text, c.meets, c.marks, c.assessment_criterion)
+                   tuple(CriterionRubric(c.id, i, c.text, c.meets, c.marks, c.ac or c.assessment_criterion,
+                                         outcome_of(c.ac or c.assessment_criterion))
                          for i, c in enumerate(t.criteria, 1)))
         for n, t in enumerate(unit.assignment.tasks, 1))
     return Rubric(unit.id, unit.code, unit.title, unit.assignment.pass_rule,
-                  entry.qualification.pass_mark, tasks, referral=unit.assessment == "project")
+                  entry.qualification.pass_mark, tasks, referral=unit.assessment == "project",
+                  outcomes=tuple(outcomes))

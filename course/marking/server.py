@@ -13,17 +13,28 @@ from pathlib import Path
 
 from course.config import Settings
 from course.marking.settings import MarkingSettings
-from course.serve import signin
+from course.serve import provisioner, signin
+from course.serve.server import UNUSED_FRONT_END
 
 NOTEBOOK = Path(__file__).resolve().parent / "marking.ipynb"
 SHARE = Path(__file__).resolve().parent.parent / "share" / "jupyter"   # the course's Voila template
 
 
-def voila_args(port: int, host: str = "127.0.0.1") -> list[str]:
-    return [sys.executable, "-m", "course.serve.app", str(NOTEBOOK), "--no-browser", f"--port={port}",
+# The app's kernel is forked from a server that has imported it (course/serve/provisioner.py),
+# as the unit pages' are: a plain kernel spent seconds importing nbgrader and the course.
+PRELOAD = "course.marking.app"
+
+
+def voila_args(port: int, host: str = "127.0.0.1", forked: bool = True) -> list[str]:
+    args = [sys.executable, "-m", "course.serve.app", str(NOTEBOOK), "--no-browser", f"--port={port}",
             f"--Voila.ip={host}", "--Voila.port_retries=0", "--template=odp",
             "--VoilaConfiguration.show_tracebacks=False",
             "--VoilaConfiguration.allow_template_override=NO"]
+    if forked:
+        args.append(f"--KernelProvisionerFactory.default_provisioner_name={provisioner.NAME}")
+        # and, as for the unit pages, no JavaScript for JupyterLab extensions the app does not use
+        args.append(f"--VoilaConfiguration.extension_denylist={list(UNUSED_FRONT_END)!r}")
+    return args
 
 
 def voila_env(marking: MarkingSettings, settings: Settings | None = None,
@@ -37,6 +48,7 @@ def voila_env(marking: MarkingSettings, settings: Settings | None = None,
                 ODP_IQA_MINIMUM=str(marking.iqa_minimum),
                 ODP_SIMILARITY_THRESHOLD=str(marking.similarity_threshold),
                 ODP_SIMILAR_PASSAGE_WORDS=str(marking.similar_passage_words),
+                **{provisioner.EXTRA_PRELOAD_ENV: PRELOAD},
                 **{signin.TOKEN_ENV: signin.serve_token()})
 
 

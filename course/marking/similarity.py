@@ -4,14 +4,14 @@ A flag, never a penalty: two learners in the same office may describe the same r
 only the assessor can judge. Answers are compared as sets of word 5-grams ("shingles") with the
 Jaccard index; word sequences that also appear in the task's brief are ignored (quoting the
 question is not copying). A pair is flagged when the index reaches the threshold or when they
-share one long passage; ``difflib`` then finds the matching passages to show.
+share one long passage; the passages they share word for word are shown (:func:`passages`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+from collections import defaultdict
 from itertools import combinations
 from typing import Mapping
 
@@ -59,9 +59,29 @@ def jaccard(a: set, b: set) -> float:
 
 
 def passages(a: Tokens, b: Tokens, min_words: int) -> list[str]:
-    matcher = SequenceMatcher(None, a.words, b.words, autojunk=False)
-    blocks = sorted((m for m in matcher.get_matching_blocks() if m.size >= min_words), key=lambda m: -m.size)
-    return [" ".join(a.shown[m.a:m.a + m.size]) for m in blocks]
+    """Every passage of at least ``min_words`` words that ``a`` and ``b`` share word for word, as
+    ``a`` wrote it, longest first. Each run of ``min_words``-word windows of ``a`` found at
+    successive places in ``b`` is one passage: linear in the answers' length, where difflib's
+    longest-match search was quadratic on answers that repeat themselves (seconds a page)."""
+    k = min_words
+    at: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for j in range(len(b.words) - k + 1):
+        at[b.words[j:j + k]].append(j)
+    found: list[tuple[int, int]] = []   # (start in a, length in words)
+    start, here = None, set()
+    for i in range(len(a.words) - k + 1):
+        places = at.get(a.words[i:i + k], ())
+        follow = {p for p in places if p - 1 in here} if start is not None else set()
+        if follow:
+            here = follow
+            continue
+        if start is not None:
+            found.append((start, i - 1 - start + k))
+        start, here = (i, set(places)) if places else (None, set())
+    if start is not None:
+        found.append((start, len(a.words) - start))
+    found.sort(key=lambda m: -m[1])
+    return [" ".join(a.shown[s:s + n]) for s, n in found]
 
 
 def similar_answers(task: str, answers: Mapping[str, str], *, brief: str = "", threshold: float = 0.3,

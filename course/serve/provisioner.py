@@ -16,13 +16,19 @@ that server's environment: it holds nothing the learner's kernel would not be gi
 
 from __future__ import annotations
 
+import os
+
 from course.forking import ForkProvisioner, ForkServer
 
 NAME = "odp-fork"
 # What a unit page's kernel imports before its first widget: ipywidgets and the course's
 # widgets, content model and record (course.notebook), and what their first cell needs.
 PRELOAD = ("course.notebook", "course.serve.preheat", "voila.utils")
-SERVER = ForkServer(PRELOAD)
+# More modules a server's kernels need, comma-separated: the marking app's server sets it to
+# the app (course/marking/server.py), whose kernel would otherwise import nbgrader's gradebook.
+EXTRA_PRELOAD_ENV = "ODP_FORK_PRELOAD"
+EXTRA = tuple(m.strip() for m in os.environ.get(EXTRA_PRELOAD_ENV, "").split(",") if m.strip())
+SERVER = ForkServer(PRELOAD + EXTRA)
 
 
 class UnitForkProvisioner(ForkProvisioner):

@@ -242,3 +242,20 @@ def test_misspelt_headings_get_did_you_mean():
     with pytest.raises(DataFileError) as info:
         load_user_file(csv("opened_date,colour\n2024-01-02,A\n"), schema="debt_recovery", columns=COLS)
     assert "Did you mean" not in str(info.value)
+
+
+def test_own_data_in_the_app_asks_the_page_to_run_again_and_in_jupyterlab_says_rerun(monkeypatch):
+    from course.datasets.upload import OwnDataLoader
+
+    saved = []
+    content = generate("debt_recovery", rows=200, seed=3).to_csv(index=False).encode()
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.delenv("SERVER_SOFTWARE", raising=False)
+    lab = OwnDataLoader("debt_recovery", lambda c, f, s: saved.append((f, s)))
+    lab.load(content, "ours.csv")
+    assert "Run the cells below again" in lab.message.value and lab.upload.reload == 0
+    monkeypatch.setenv("VOILA_PREHEAT", "False")   # what Voila gives each kernel it starts
+    app = OwnDataLoader("debt_recovery", lambda c, f, s: saved.append((f, s)))
+    app.load(content, "ours.csv")
+    assert 'role="status"' in app.message.value and "Redrawing your charts and tables" in app.message.value
+    assert app.upload.reload == 1 and saved == [("ours.csv", "file")] * 2

@@ -94,6 +94,8 @@ def executed(tmp_path_factory):
     session = open_unit(folder, learner="amy")
     analysis(session, "smp-pestle").add("political", "Spending review cuts the running budget by 5%", "high")
     analysis(session, "smp-stakeholders").add("Regional operations director", "high", "low")
+    session.activity("smp-whatif").calculate(option="Text reminders", upfront_cost="120,000", annual_cost="5,000",
+                                             annual_benefit="45,000", years="5", discount_rate="3.5")
     notebooks = {}
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ODP_LEARNER", "amy")  # the kernel opens amy's record
@@ -125,6 +127,15 @@ def test_workbook_shows_the_strategic_analysis_widgets_with_saved_work(executed)
     assert all("application/vnd.jupyter.widget-view+json" in o.data for o in outputs)
     assert "Spending review cuts the running budget by 5%" in outputs[0].data["text/html"]
     assert "Keep satisfied" in outputs[2].data["text/html"]
+
+
+def test_workbook_has_the_what_if_appraisal_with_the_learners_figures(executed):
+    nb = executed[1]["strategic-project.ipynb"]
+    [cell] = [c for c in nb.cells if c.get("id") == "activity-smp-whatif"]
+    assert cell.source == 'unit.show_activity("smp-whatif")'   # placed by unit.yaml through the scaffold
+    [out] = [o for o in cell.outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    html = out.data["text/html"]   # the figures and the sensitivity table travel with the widget
+    assert "Text reminders: net present value £" in html and "NPV is zero at" in html and "£120,000" in html
 
 
 def test_workbook_shows_the_teaching_practice_questions_and_criteria(executed):

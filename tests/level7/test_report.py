@@ -47,7 +47,7 @@ def test_everything_the_board_needs_and_nothing_of_the_workbook(made):
     text = text_of(html)
     for wanted in ("We recommend automated reminders", "Spending review expects the agency",
                    "Keep satisfied", "Rising demand while budgets fall", "Methods", "Frameworks, guidance and standards",
-                   "HM Treasury, The Green Book"):
+                   "HM Treasury, The Green Book", "Automated reminders: net present value £", "NPV is zero at"):
         assert wanted in text, wanted
     assert len(re.findall(r"<figure", html)) == 7
     for machinery in ("YOUR ANSWER HERE", "Write your answer", "What your assessor looks for", "examiner",

@@ -62,6 +62,9 @@ def run(tmp_path_factory):
                 analysis(session, "smp-pestle").add("political", f"{learner}: spending review cuts running costs by 5%", "high")
                 analysis(session, "smp-swot").add("threats", f"{learner}: rising demand after a policy change")
                 analysis(session, "smp-stakeholders").add(f"{learner}: regional operations director", "high", "low")
+                session.activity("smp-whatif").calculate(
+                    option=f"{learner}: text reminders", upfront_cost="120,000", annual_cost="5,000",
+                    annual_benefit="45,000", years="5", discount_rate="3.5")
                 session.use_own_file("debt_recovery", own, OWN_FILE, "file" if learner == AMY else "checksum")
         course.for_each_learner("submit", UNIT, [AMY, BEN, CAL])
         course.nbgrader("collect", UNIT)
@@ -128,6 +131,12 @@ def test_assessor_sees_the_saved_analyses_as_tables(run):
     assert "nothing was saved" in html_of(assessors_copy(run[0], CAL))
 
 
+def test_assessor_sees_the_what_if_appraisal_with_the_learners_figures(run):
+    html = html_of(assessors_copy(run[0], AMY))
+    assert html.count('class="odp odp-whatif-report"') == 1
+    assert "amy: text reminders: net present value £" in html and "NPV is zero at" in html and "£120,000" in html
+
+
 def test_own_file_is_in_the_submission_and_the_charts_come_from_it(run):
     course = run[0]
     assert (course.autograder / "submitted" / AMY / UNIT / "own-data" / OWN_FILE).is_file()
@@ -158,6 +167,12 @@ def test_unanswered_tasks_are_marked_not_yet_met_in_one_action(run):
     assert all(not d.met for (t, _), d in final.items() if t != "smp-t1")
     assert "3 tasks with no answer marked not yet met" in view["announce"]
     assert book.outcome(UNIT, CAL).complete and not book.outcome(UNIT, CAL).passed
+
+
+def test_the_marking_app_shows_each_criterions_outcome_and_assessment_criterion(run):
+    [t1, t2, *_] = run[2]["open"]["tasks"]
+    assert (t1["criteria"][0]["ac"], t2["criteria"][3]["ac"]) == ("AC 1.1", "AC 2.3")
+    assert t2["criteria"][3]["outcome"].startswith("Learning outcome 2: Research and synthesise")
 
 
 def test_pass_refer_with_second_marking_and_status(run):

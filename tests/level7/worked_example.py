@@ -34,4 +34,5 @@ def worked_example(target: Path, learner: str = "amy") -> Path:
     people = analysis(session, "smp-stakeholders")
     for p in answers["smp-stakeholders"]:
         people.add(p["name"], p["power"], p["interest"], p.get("notes", ""))
+    session.activity("smp-whatif").calculate(**answers["smp-whatif"])
     return target

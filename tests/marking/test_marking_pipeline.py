@@ -105,6 +105,7 @@ class Run:
     browser_saved_before_blur: bool = False
     app_status: str = ""
     app_views: dict[str, dict] = field(default_factory=dict)
+    criterion_shown: dict[str, str] = field(default_factory=dict)
 
 
 
@@ -199,6 +200,9 @@ def mark_in_browser(run: Run) -> None:
             page.get_by_role("button", name=f"Mark {BROWSER}").click()
             page.wait_for_function("document.activeElement && document.activeElement.id === 'mk-heading'")
             prefix = "#mk-mr-t1-mr-t1-c1"
+            run.criterion_shown = {"legend": page.locator(f"{prefix} legend").first.inner_text(),
+                                   "outcome": page.locator(f"{prefix} .mk-outcome").inner_text(),
+                                   "described by": page.get_attribute(prefix, "aria-describedby")}
             page.focus(f"{prefix}-met")
             page.keyboard.press("Space")
             page.select_option(f"{prefix}-bank", BANK_COMMENT)   # a comment from the bank
@@ -347,6 +351,10 @@ def test_marking_app_marked_a_criterion_in_the_browser(run):
     decision = run.book.decisions(UNIT, BROWSER)[("mr-t1", "mr-t1-c1")]
     assert decision.met and decision.marker == ASSESSOR_B and BANK_COMMENT in decision.comment
     assert f"Total: {COUNT['mr-t1'] - 1} of {MAX_MARKS} marks" in run.app_status
+    first = CRITERIA["mr-t1"][0]   # the criterion shows its assessment criterion and learning outcome
+    assert run.criterion_shown["legend"] == f"Criterion 1 (1 mark, AC {first.ac}): {first.text}"
+    assert run.criterion_shown["outcome"].startswith(f"Learning outcome {first.ac.split('.')[0]}: Understand")
+    assert run.criterion_shown["described by"].split() == ["mk-mr-t1-mr-t1-c1-lo", "mk-mr-t1-mr-t1-c1-meets"]
     assert {k: [(v["id"], [n["target"] for n in v["nodes"]]) for v in found] for k, found in run.axe.items()} \
         == {"unit app": [], "marking app, submissions": [], "marking app, submission": []}
 
@@ -390,8 +398,11 @@ def test_near_copy_is_flagged_with_the_passages_and_not_penalised(run):
 def test_feedback_shows_each_criterion_and_comment_and_nothing_else(run):
     html = feedback_html(run, PARTIAL)
     first = CRITERIA["mr-t1"][0]
-    assert f"Criterion 1: {first.text}.</strong> Met." in html
-    assert f"Criterion {COUNT['mr-t1']}: {LAST_T1.text}.</strong> Not yet met." in html
+    # Each criterion names its learning outcome and assessment criterion; the outcomes are listed.
+    assert f"Criterion 1 (learning outcome {first.ac.split('.')[0]}, AC {first.ac}): {first.text}.</strong> Met." in html
+    assert (f"Criterion {COUNT['mr-t1']} (learning outcome {LAST_T1.ac.split('.')[0]}, AC {LAST_T1.ac}): "
+            f"{LAST_T1.text}.</strong> Not yet met.") in html
+    assert "The learning outcomes" in html and "Learning outcome 5: Understand the difference between a risk" in html
     assert comment_for(PARTIAL, "mr-t1", COUNT["mr-t1"], False) in html
     assert "Now met after a second read" not in html    # a changed mark leaves no trace
     for learner in run.sample:

@@ -50,11 +50,25 @@ def test_feedback_is_per_criterion_met_or_not_yet_with_the_comment():
     task = rubric_for(COURSE, "managing-risk").task("mr-t1")
     text = task_feedback(task, {"mr-t1-c2": (False, "Say what *tolerance* is."), "mr-t1-c1": (True, "")})
     assert text.splitlines() == [
-        "- **Criterion 1: Explain the difference between a risk and an issue, with an example of each from own "
-        "area.** Met.",
-        "- **Criterion 2: Explain how risk appetite and tolerance guide decisions in own organisation.** Not yet met. "
-        "Say what \\*tolerance\\* is.",
+        "- **Criterion 1 (learning outcome 5, AC 5.1): Explain the difference between a risk and an issue, with an "
+        "example of each from own area.** Met.",
+        "- **Criterion 2 (learning outcome 1, AC 1.1): Explain how risk appetite and tolerance guide decisions in "
+        "own organisation.** Not yet met. Say what \\*tolerance\\* is.",
     ]
+
+
+def test_criteria_cite_their_learning_outcome_and_assessment_criterion():
+    from course.marking.learner_feedback import result_cell
+
+    rubric = rubric_for(COURSE, "strategic-project")   # Level 7 numbers criteria as assessment_criterion
+    c = rubric.task("smp-t2").criterion("smp-t2-c4")
+    assert (c.ac, c.outcome_number, c.label) == ("AC 2.3", 2, "Criterion 4 (learning outcome 2, AC 2.3)")
+    assert c.outcome_label == "Learning outcome 2: Research and synthesise data and options from internal and external sources"
+    risk = rubric_for(COURSE, "managing-risk")         # Level 4 numbers them as ac
+    assert risk.task("mr-t1").criteria[0].outcome_label.startswith("Learning outcome 5: Understand the difference")
+    cell = result_cell("SMP", "Pass: you met every criterion.", rubric.describe_rule(), rubric.outcomes_cited())
+    assert "- Learning outcome 4: Develop an implementation plan" in cell.source
+    assert cell.source.index("Pass") < cell.source.index("The learning outcomes")
 
 
 # -- second-marking sample -------------------------------------------------------------------
@@ -188,3 +202,27 @@ def test_assignment_units_must_be_nbgrader_sources_with_answer_cells(tree):
          "marks": 2}))
     fails_with(tree, "autograder/source/managing-risk: must link to level4/managing-risk",
                "level4/managing-risk/managing-risk.ipynb: needs a manually graded answer cell 'task-mr-t1' worth 6")
+
+
+def test_shared_passages_are_found_word_for_word_in_any_order():
+    from course.marking.similarity import passages, tokens
+
+    one = "The Orange Book asks each risk to have an owner who can act on it. " * 3
+    two = "Our team reviews the register monthly with the director. " + one[:60] + " Nothing else matches here at all."
+    found = passages(tokens(one), tokens(two), 8)
+    assert found and all(len(p.split()) >= 8 and " ".join(tokens(p).words) in " ".join(tokens(two).words)
+                         for p in found)
+    assert found[0].startswith("The Orange Book asks each risk to have an owner")
+    assert passages(tokens(one), tokens("Completely different words about something else entirely here."), 8) == []
+
+
+def test_the_marking_apps_kernel_is_forked_from_a_server_that_has_imported_the_app():
+    from course.marking.server import voila_args, voila_env
+    from course.marking.settings import MarkingSettings
+    from course.serve import provisioner
+
+    args = voila_args(8899)
+    assert f"--KernelProvisionerFactory.default_provisioner_name={provisioner.NAME}" in args
+    assert not any("Provisioner" in a for a in voila_args(8899, forked=False))
+    env = voila_env(MarkingSettings(assessor="a"), base={})
+    assert env[provisioner.EXTRA_PRELOAD_ENV] == "course.marking.app"

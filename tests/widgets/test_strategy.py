@@ -195,7 +195,7 @@ def test_a_failed_save_is_refused_and_the_entry_kept_out(folder):
 def test_unit_activities_validate_and_make_the_right_widgets(folder):
     unit, _, problems = load(Unit, folder / "unit.yaml", folder)
     assert not problems
-    assert [a.type for a in unit.activities] == ["pestle", "swot", "stakeholder_map"]
+    assert [a.type for a in unit.activities] == ["pestle", "swot", "stakeholder_map", "what_if"]
     session = reopen(folder)
     kinds = {aid: type(analysis(session, aid)).__name__ for aid in ("pestle", "swot", "stakeholders")}
     assert kinds == {"pestle": "BoxesWidget", "swot": "BoxesWidget", "stakeholders": "StakeholderMapWidget"}

@@ -121,8 +121,12 @@ function render({ model, el }) {
     const saved = c.saved
       ? `Saved: ${c.saved.met ? "met" : "not yet met"}, by ${c.saved.marker} at ${c.saved.at}.`
       : "Not marked yet.";
-    return h("fieldset", { class: "mk-criterion", id: `${prefix}`, "aria-describedby": `${prefix}-meets` },
-      h("legend", { class: "mk-legend" }, `Criterion ${c.number} (${c.marks} mark${c.marks === 1 ? "" : "s"}): ${c.text}`),
+    // The qualification's numbering: "AC 2.3" in the legend, its learning outcome under it.
+    const ac = c.ac ? `, ${c.ac}` : "";
+    return h("fieldset", { class: "mk-criterion", id: `${prefix}`,
+                           "aria-describedby": c.outcome ? `${prefix}-lo ${prefix}-meets` : `${prefix}-meets` },
+      h("legend", { class: "mk-legend" }, `Criterion ${c.number} (${c.marks} mark${c.marks === 1 ? "" : "s"}${ac}): ${c.text}`),
+      c.outcome ? h("p", { class: "mk-hint mk-outcome", id: `${prefix}-lo`, text: c.outcome }) : null,
       h("p", { class: "mk-hint", id: `${prefix}-meets` }, h("strong", { text: "What meets it: " }), c.meets),
       radios(prefix, prefix, d.met, (met) => { d.met = met; }),
       area, bank,
@@ -141,7 +145,7 @@ function render({ model, el }) {
     const key = `r:${task.id}/${x.criterion}`;
     const prefix = `mk-r-${slug(task.id)}-${slug(x.criterion)}`;
     const parts = [
-      h("h5", { class: "mk-subheading", text: `Disagreement on criterion ${x.number}: ${x.text}` }),
+      h("h5", { class: "mk-subheading", text: `Disagreement on criterion ${x.number}${x.ac ? ` (${x.ac})` : ""}: ${x.text}` }),
       h("p", { text: decisionText("Assessor", x.first) }),
       h("p", { text: decisionText("Second marker", x.second) }),
     ];

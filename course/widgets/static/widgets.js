@@ -710,11 +710,72 @@ function renderStakeholders(model, el) {
     tableSlot, gridSlot, live, savedLine(model)));
 }
 
+// ---------------------------------------------------------------- what-if options appraisal
+// One option's figures in a fieldset; the kernel reads them (the browser only sends the text
+// typed), saves them and sends back the NPV in words and the sensitivity table it drew.
+function renderWhatIf(model, el) {
+  const cfg = model.get("config") || {};
+  const errorSlot = h("div");
+  const state = { request: 0 };
+  const inputs = {};
+  const groups = (cfg.fields || []).map((f) => {
+    const id = uid(`whatif-${f.key}`), hintId = uid("hint");
+    inputs[f.key] = h("input", { class: "odp-text-input" + (f.numeric ? " odp-text-input--number" : ""), id, type: "text",
+      name: f.key, autocomplete: "off", spellcheck: f.numeric ? "false" : null, inputmode: f.numeric ? "decimal" : null,
+      "aria-describedby": hintId });
+    return h("div", { class: "odp-form-group" },
+      h("label", { for: id, class: "odp-label odp-label--block", text: f.label }),
+      h("div", { class: "odp-hint", id: hintId, text: f.hint }), inputs[f.key]);
+  });
+  const fill = (figures) => { for (const [k, input] of Object.entries(inputs)) if (figures && k in figures) input.value = String(figures[k]); };
+  const npv = h("p", { class: "odp-whatif__npv" });
+  const summary = h("p", { class: "odp-whatif__summary" });
+  const live = h("div", { class: "odp-live", role: "status", "aria-live": "polite", "aria-atomic": "true" }, npv, summary);
+  const table = h("div", { class: "odp-whatif__table odp-table-scroll", tabindex: "0", role: "region", "aria-label": "Sensitivity table" });
+  const draw = (v) => {
+    npv.replaceChildren(h("strong", { text: `Net present value: ${v.npv || ""}` }));
+    summary.textContent = v.summary || "";
+    table.innerHTML = v.table || ""; // drawn by the kernel with every text escaped
+  };
+  const form = h("form", { novalidate: true, onsubmit: (ev) => {
+    ev.preventDefault();
+    const errs = (cfg.fields || []).filter((f) => !inputs[f.key].value.trim()).map((f) => [inputs[f.key].id, f.missing]);
+    showErrors(errorSlot, errs);
+    if (errs.length) return;
+    state.request += 1;
+    const msg = { action: "calculate", request: state.request };
+    for (const [k, i] of Object.entries(inputs)) msg[k] = i.value;
+    model.send(msg);
+  } },
+    h("fieldset", { class: "odp-fieldset odp-box" },
+      h("legend", { class: "odp-legend", text: "Your figures for one option" }), groups),
+    actions(button("Work out the NPV", { type: "submit" })));
+  const v0 = model.get("view") || {};
+  fill(v0.figures || model.get("response"));
+  draw(v0);
+  model.on("change:view", () => {
+    const v = model.get("view") || {};
+    if (v.request !== state.request) { if (!v.errors) { fill(v.figures); draw(v); } return; }
+    if (v.errors && v.errors.length) {
+      showErrors(errorSlot, v.errors.map(([field, m]) => [(inputs[field] || inputs.option).id, m]));
+      return;
+    }
+    showErrors(errorSlot, []);
+    draw(v);
+  });
+  el.append(h("div", { class: "odp-question odp-analysis odp-whatif", id: `odp-q-${model.get("item_id")}` },
+    h("h3", { class: "odp-heading", text: model.get("label") }),
+    cfg.prompt ? h("p", { class: "odp-brief", text: cfg.prompt }) : null,
+    h("p", { class: "odp-hint", text: "Change any figure and press Work out the NPV. The net present value and the sensitivity table are worked out again, and your figures are saved." }),
+    errorSlot, form, live, table, savedLine(model)));
+}
+
 const RENDERERS = {
   single: renderChoice, multiple: renderChoice, true_false: renderChoice,
   numeric: renderShort, text: renderShort, written: renderWritten,
   checklist: renderChecklist, cpd_log: renderCpd, scenario: renderScenario, summary: renderSummary, start: renderStart,
   pestle: renderBoxes, swot: renderBoxes, risk_register: renderBoxes, stakeholder_map: renderStakeholders,
+  what_if: renderWhatIf,
 };
 
 export default {
