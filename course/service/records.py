@@ -48,6 +48,9 @@ class Appended:
     duplicate: bool  # the request id was seen before: nothing new was stored
 
 
+OWN_DATA_ITEM = "own-data"  # course.datasets.owndata.OWN_DATA_ITEM (that module needs pandas)
+
+
 class ItemIndex:
     """Which item ids each unit has, so a request naming anything else is refused."""
 
@@ -66,6 +69,8 @@ class ItemIndex:
             tasks = unit.assignment.tasks if unit.assignment else []
             ids |= {t.id for t in tasks}
             ids |= {task_widget_id(t) for t in tasks if t.widget}  # a task's grid or register
+            if unit.assessment == "project":
+                ids.add(OWN_DATA_ITEM)  # which data file the learner analysed (course.datasets.owndata)
             self.formative[unit.id] = frozenset(ids)
             self.questions.update({(unit.id, q.id): q for e in unit.elements for q in e.questions})
             self.cpd_logs.update((unit.id, a.id) for a in unit.activities if a.type == "cpd_log")

@@ -66,8 +66,6 @@ def test_written_answers_what_if_and_a_file_too_big_to_upload(served):
     page.close()
 
 
-@pytest.mark.xfail(strict=True, reason="the course service refuses the record item 'own-data' (course/service/"
-                   "records.py ItemIndex lists no such item), so the app says the choice was not saved")
 def test_her_own_file_uploaded_redraws_every_chart_and_table(served):
     base, browser, data = served
     page = open_workbook(browser, base)
