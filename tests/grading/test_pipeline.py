@@ -23,7 +23,7 @@ from course.notebook import open_unit
 from course.record import RECORD_FILE
 from course.serve.server import voila_args, voila_env
 from tests.browser import chromium, free_port, wait_until_serving
-from tests.grading.course_copy import CourseCopy, make_copy, record_key, right, wrong
+from tests.grading.course_copy import CourseCopy, answer_every_item_right, make_copy, record_key, right, wrong
 from tests.service.running import Service, service_over
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]  # one long fixture: the whole cycle
@@ -118,13 +118,7 @@ def sit_in_browser(course: CourseCopy, pipeline: Pipeline, svc: Service) -> None
             page.get_by_role("button", name="Start the test").click(timeout=90_000)
             page.wait_for_selector(".odp-check-answers", timeout=60_000)
             pipeline.page_texts.append(("voila page, test in progress", page.content()))
-            items = page.eval_on_selector_all(".odp-question[id^='odp-q-wod-t']",
-                                              "els => els.map(e => e.id.slice('odp-q-'.length))")
-            assert len(items) == N
-            for item in items:
-                response = right(by_id[item])
-                for value in response if isinstance(response, list) else [response]:
-                    page.check(f"#odp-q-{item} input[value='{value}']")
+            assert answer_every_item_right(page, by_id) == N
             page.get_by_role("button", name="Check your answers").click()
             page.get_by_role("button", name="Submit your answers").click()
             page.locator(".odp-check-answers").get_by_text("Test submitted").wait_for()
