@@ -1,5 +1,5 @@
-"""The new Level 2 units (202 customer service; personal and professional development) served
-by Voila from the repository's own content, in headless Chromium: every element's questions and
+"""The new Level 2 units (202 customer service; personal and professional development) and a
+Level 3 unit (304 resolving customer service problems) served by Voila from the repository's own content, in headless Chromium: every element's questions and
 scenarios render, no axe violations, and a learner can work them by keyboard alone."""
 
 from __future__ import annotations
@@ -83,4 +83,19 @@ def test_personal_development_is_accessible_and_keeps_a_cpd_log(served):
     kb.press("Enter")
     page.locator("#odp-q-ppd-cpd-log .odp-cpd-list").get_by_text(
         "By the end of January, handle complaint calls on my own").wait_for()
+    page.close()
+
+
+def test_a_level3_unit_is_accessible_and_explains_a_wrong_answer(served):
+    base, browser = served
+    page = open_unit(browser, base, "resolving-problems")
+    assert axe_violations(page) == []
+    kb = page.keyboard
+    # A symptom taken for the root cause gets its feedback, announced.
+    tab_to(page, "#odp-q-rp-rc-q1 input[type=radio]")
+    kb.press("Space")  # the first option: customers phoning to chase their applications
+    tab_to(page, "#odp-q-rp-rc-q1 button")
+    kb.press("Enter")
+    page.locator("#odp-q-rp-rc-q1 [aria-live=polite]").get_by_text(
+        "The calls are a symptom of the delay", exact=False).wait_for()
     page.close()

@@ -14,7 +14,8 @@ from course import exam
 from course.scoring import is_correct
 from tests.content.test_unit_notebooks import COURSE, ENTRIES
 
-QUALIFICATIONS = ["l2-od-award", "l2-od-principles", "l2-personal-development", "l3-od-principles"]
+QUALIFICATIONS = ["l2-od-award", "l2-od-principles", "l2-personal-development", "l2-building-relationships",
+                  "l2-working-collaboratively", "l3-od-principles"]
 UNITS = list({e.unit.id: e for q in QUALIFICATIONS for e in COURSE.entries
               if e.qualification.id == q and e.unit}.values())
 
