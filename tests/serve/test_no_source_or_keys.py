@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from pathlib import Path
+
 from tests.browser import odp_serve
 from tests.serve.running import course_copy, get
 
@@ -98,3 +100,42 @@ def test_no_url_serves_source_or_keys(served):
     assert leaks == [], '\n'.join(map(str, leaks))
     # The server was not brought down: the course home still opens.
     assert get(s.base + "/voila/render/home.ipynb")[0] == 200
+
+
+def test_no_secret_is_in_a_learners_kernel_environment_or_folder(served):
+    """The embedded set-up runs everything as one OS user, so the OS cannot keep her kernel from
+    the data folder (docs/response-record.md says so); what the course can do is give the kernel
+    nothing secret: not the course secret, not the assessor's token, not the Voila server's own
+    token, not a database address. Checked on a real unit kernel's /proc environment."""
+    import json
+
+    import psutil
+
+    from course.serve.signin import serve_token
+    from tests.browser import chromium, wait_for_widgets
+
+    s, root, secret = served
+    data = root / ".odp-data"
+    assessor = json.loads((data / "service.json").read_text())["assessor_token"]
+    with chromium() as browser:  # her unit page open, so its kernel is alive
+        page = browser.new_page()
+        page.goto(s.url("/voila/render/sample-unit/sample-unit.ipynb"), timeout=300_000)
+        wait_for_widgets(page, 1, timeout=300_000)
+        kernels = [p for p in psutil.Process(s.proc.pid).children(recursive=True)
+                   if "course.service" not in " ".join(p.cmdline()) and "course.serve.app" not in " ".join(p.cmdline())]
+        environs = {f"{k.pid} {' '.join(k.cmdline())[:60]}": Path(f"/proc/{k.pid}/environ").read_bytes() for k in kernels}
+    assert environs, "a kernel (or its fork server) was running"
+    # the right processes: a unit kernel holds her own service token, and nothing more
+    assert any(b"ODP_SERVICE_TOKEN=" in raw for raw in environs.values())
+    for name_of, raw in environs.items():
+        environ = raw.decode(errors="replace").split("\0")
+        values = "\n".join(environ)
+        for name, value in {"course secret": secret, "assessor token": assessor,
+                            "serve token": serve_token()}.items():
+            assert value not in values, f"{name} is in {name_of}'s environment"
+        assert not any(v.startswith(("ODP_DATABASE_URL=", "ODP_RECORD_KEY=", "ODP_GRADEBOOK_URL=")) for v in environ)
+    folder = data / "learners" / "demo-learner"
+    for path in folder.rglob("*"):
+        if path.is_file():
+            text = path.read_bytes()
+            assert secret.encode() not in text and assessor.encode() not in text, path
