@@ -80,7 +80,8 @@ c.JupyterHub.load_roles = [
 # Each person's server, as their own OS user; their kernels and commands reach the course service
 # with the server's own token, which says who they are and their groups.
 plan = SpawnPlan(layout, settings.content_root, course_id,
-                 service_url=f"http://127.0.0.1:{settings.service_port}/services/course")
+                 service_url=f"http://127.0.0.1:{settings.service_port}/services/course",
+                 gradebook_url=cluster.url("odp_grader", known["db_grader"], "gradebook"))
 c.Spawner.cmd = [str(Path(python).parent / "jupyterhub-singleuser")]
 c.Spawner.pre_spawn_hook = plan.before_start
 c.Spawner.server_token_scopes = SERVER_TOKEN_SCOPES

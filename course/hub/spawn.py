@@ -72,6 +72,7 @@ class SpawnPlan:
     content_root: Path
     course_id: str
     service_url: str  # how kernels reach the course service directly (127.0.0.1)
+    gradebook_url: str = ""  # nbgrader's gradebook in the course's PostgreSQL: staff only
 
     def environment(self) -> dict[str, str]:
         """Everyone's server: nothing here is secret."""
@@ -79,7 +80,8 @@ class SpawnPlan:
 
     def staff_environment(self) -> dict[str, str]:
         return {"ODP_CONTENT_ROOT": str(self.content_root), "ODP_DATA_DIR": str(self.layout.service),
-                "ODP_EXCHANGE_DIR": str(self.layout.exchange), "ODP_COURSE_DIR": str(self.layout.course)}
+                "ODP_EXCHANGE_DIR": str(self.layout.exchange), "ODP_COURSE_DIR": str(self.layout.course),
+                **({"ODP_GRADEBOOK_URL": self.gradebook_url} if self.gradebook_url else {})}
 
     def args(self, staff: bool) -> list[str]:
         return server_args(staff, self.learner_config)

@@ -48,6 +48,14 @@ class Hub:
     def service_url(self) -> str:
         return f"http://127.0.0.1:{self.env['ODP_SERVICE_PORT']}/services/course"
 
+    @property
+    def gradebook_url(self) -> str:
+        from course.hub.postgres import Cluster
+
+        known = self.layout.read_secrets(create=False)
+        return Cluster(self.layout.postgres, self.layout.postgres_run,
+                       int(self.env["ODP_HUB_POSTGRES_PORT"])).url("odp_grader", known["db_grader"], "gradebook")
+
     def api(self, method: str, path: str, body=None):
         from course.hub.hubapi import HubAPI
 

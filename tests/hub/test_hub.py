@@ -95,7 +95,8 @@ def grade_as_assessor(hub, assessor: str) -> None:
                     {"scopes": ["access:services!service=course", "read:users:groups!user"], "note": "test"})["token"]
     env = {"ODP_CONTENT_ROOT": str(REPO), "ODP_DATA_DIR": str(hub.layout.service),
            "ODP_EXCHANGE_DIR": str(hub.layout.exchange), "ODP_COURSE_DIR": str(course),
-           "ODP_SERVICE_URL": hub.service_url, "JUPYTERHUB_API_TOKEN": token}
+           "ODP_SERVICE_URL": hub.service_url, "JUPYTERHUB_API_TOKEN": token,
+           "ODP_GRADEBOOK_URL": hub.gradebook_url}  # what his server's environment holds (spawn.py)
     for args in (["nbgrader", "generate_assignment", UNIT, "--force"], ["nbgrader", "collect", UNIT],
                  ["odp", "grade", UNIT, "--course-dir", str(course)],
                  ["nbgrader", "generate_feedback", UNIT], ["odp", "publish", UNIT, "--course-dir", str(course)]):
@@ -121,9 +122,15 @@ def test_a_bad_row_names_its_row_and_field_and_the_rest_applies(hub, tmp_path):
     assert "0 new, 0 changed, 5 unchanged, 2 row(s) with errors" in done.stdout
 
 
-def test_a_learner_sits_her_test_and_reads_her_result_after_the_assessors_grading(journey):
+def test_a_learner_sits_her_test_and_reads_her_result_after_the_assessors_grading(hub, journey):
     assert "/user/" in journey["unit"] and "/voila/render/" in journey["unit"]
     assert "30 out of 30" in journey["progress"]
+    # graded into nbgrader's gradebook in the course's own PostgreSQL, not a file in the folder
+    from nbgrader.api import Gradebook
+
+    with Gradebook(hub.gradebook_url) as gb:
+        assert gb.find_submission(UNIT, hub.people["amy"]).score == 30
+    assert not (hub.layout.course / "gradebook.db").exists()
 
 
 def test_a_learner_is_refused_other_servers_the_admin_page_and_the_team_page(journey):
@@ -149,7 +156,7 @@ def test_code_run_as_the_learner_reads_nothing_private(hub, journey):
     amy = hub.people["amy"]
     layout = hub.layout
     private = [REPO / "autograder" / "banks" / f"{UNIT}.yaml", layout.service / "course-secret.key",
-               layout.secrets_file, layout.postgres / "PG_VERSION", layout.course / "gradebook.db",
+               layout.secrets_file, layout.postgres / "PG_VERSION", layout.course / "nbgrader_config.py",
                Path(f"/home/{hub.people['ben']}"), Path(f"/home/{hub.people['ann']}"),
                layout.exchange / "odp" / "inbound"]
     for path in private:
@@ -157,6 +164,17 @@ def test_code_run_as_the_learner_reads_nothing_private(hub, journey):
                             "try:\n os.listdir(p) if os.path.isdir(p) else open(p).read(1); print('READ')\n"
                             "except PermissionError: print('REFUSED')", ok=False)
         assert tried.stdout.strip() == "REFUSED", (path, tried.stdout, tried.stderr)
+
+
+def test_code_run_as_the_learner_cannot_sign_in_to_the_courses_databases(hub, journey):
+    port = hub.env["ODP_HUB_POSTGRES_PORT"]
+    for role, db in (("odp_service", "course"), ("odp_grader", "gradebook"), ("odp_hub", "hub"), ("odp-db", "postgres")):
+        tried = hub.as_user(hub.people["amy"], "python", "-c",
+                            "import psycopg\ntry:\n"
+                            f" psycopg.connect('host=127.0.0.1 port={port} user={role} dbname={db} connect_timeout=20'); print('IN')\n"
+                            "except psycopg.OperationalError as e: print('REFUSED', e)", ok=False)
+        assert tried.stdout.startswith("REFUSED"), (role, tried.stdout, tried.stderr)
+        assert "password" in tried.stdout, tried.stdout  # asked for one she does not have
 
 
 def test_her_server_holds_no_secret_in_its_environment(hub, journey):
