@@ -1,18 +1,25 @@
 """A Level 4 written assignment from learner to assessor and back, through the course service:
 she writes and hands in from the unit (no nbgrader command of her own), the assessor collects,
-autogrades and marks every criterion, publishes, and she reads her result and feedback in
-Chromium on her course home."""
+autogrades and marks every criterion in the marking app in Chromium, publishes, and she reads
+her result and feedback in Chromium on her course home."""
 
 from __future__ import annotations
 
+import re
+import subprocess
+
 import pytest
 
+from course.config import Settings
 from course.marking.book import MarkingBook
+from course.marking.server import voila_args as marking_voila_args
+from course.marking.server import voila_env as marking_voila_env
+from course.marking.settings import MarkingSettings
 from course.notebook import open_unit
 from course.service import tokens
 from course.service.client import TOKEN_ENV, URL_ENV
 from course.tracking.db import session_scope
-from tests.browser import axe_violations, chromium
+from tests.browser import axe_violations, chromium, free_port, wait_until_serving
 from tests.grading.course_copy import make_copy
 from tests.service.running import service_over
 
@@ -46,10 +53,8 @@ def journey(tmp_path_factory):
         course.nbgrader("autograde", UNIT)
         book = MarkingBook(course.autograder, course=None)
         rubric = book.rubric(UNIT)
-        for task in rubric.tasks:
-            for c in task.criteria:
-                book.mark(UNIT, LEARNER, task.id, c.id, met=True, comment="Clear and well evidenced.",
-                          marker="assessor-a")
+        marked = mark_every_criterion_in_the_app(course, rubric)
+        assert set(book.final(UNIT, LEARNER)) == {(t.id, c.id) for t in rubric.tasks for c in t.criteria}
         course.nbgrader("generate_feedback", UNIT)
         published = course.odp("publish", UNIT, "--course-dir", str(course.autograder),
                                env={"ODP_SERVICE_URL": svc.url, "ODP_SERVICE_TOKEN": svc.tokens["assessor"]})
@@ -67,13 +72,54 @@ def journey(tmp_path_factory):
             page.get_by_role("link", name="Feedback on attempt 1").click()
             page.get_by_text("Clear and well evidenced.").first.wait_for()
             pages["feedback"] = page.content()
-        yield {"handin": handin, "published": published.stdout, "pages": pages, "course": course}
+        yield {"handin": handin, "published": published.stdout, "pages": pages, "course": course,
+               "marked": marked}
+
+
+def mark_every_criterion_in_the_app(course, rubric) -> dict:
+    """The assessor marks each criterion met, with a comment, in the marking app (Voila) in
+    Chromium: the app's own page, widget and kernel, signed in with its token."""
+    marking = MarkingSettings(course_dir=course.autograder, assessor="assessor-a")
+    env = marking_voila_env(marking, Settings(content_root=course.root, data_dir=course.data), base=course.env)
+    port = free_port()
+    proc = subprocess.Popen(marking_voila_args(port), env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    base, seen = f"http://127.0.0.1:{port}/", {}
+    slug = lambda s: re.sub(r"[^A-Za-z0-9_-]", "_", s)  # noqa: E731  (marking.js's slug)
+    try:
+        wait_until_serving(base, proc)
+        with chromium() as browser:
+            page = browser.new_page(viewport={"width": 1200, "height": 900}, locale="en-GB")
+            page.goto(base)
+            page.locator(".mk table").wait_for(timeout=120_000)
+            page.get_by_role("button", name=f"Mark {LEARNER}").click()
+            page.wait_for_function("document.activeElement && document.activeElement.id === 'mk-heading'")
+            status = page.locator(".mk [role=status]")
+            for task in rubric.tasks:
+                for c in task.criteria:
+                    prefix = f"#mk-{slug(task.id)}-{slug(c.id)}"
+                    page.check(f"{prefix}-met")
+                    page.fill(f"{prefix}-comment", "Clear and well evidenced.")
+                    page.click(f"{prefix}-save")
+                    status.get_by_text(re.compile(rf"Saved task {task.number} criterion {c.number}: met")).wait_for(
+                        timeout=60_000)
+            seen["axe"] = axe_violations(page)
+            seen["status"] = status.inner_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    return seen
 
 
 def test_the_learner_hands_in_from_the_unit_with_no_command(journey):
     assert journey["handin"].view["heading"] == "Assignment handed in"
     inbound = list((journey["course"].exchange / "odp" / "inbound").glob(f"{LEARNER}+{UNIT}+*"))
     assert len(inbound) == 1
+
+
+def test_the_assessor_marked_in_the_marking_app_with_no_axe_violation(journey):
+    assert journey["marked"]["axe"] == []
+    assert "Saved task" in journey["marked"]["status"]
 
 
 def test_the_assessors_marks_reach_her_home_and_feedback(journey):
