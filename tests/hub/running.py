@@ -97,7 +97,7 @@ ROLES = {"amy": ("learner", "dwp", "mo", "l2-od-principles"), "ben": ("learner",
          "mo": ("line_manager", "dwp", "", "")}
 
 
-def roster(learners: int | None = None) -> dict[str, tuple[str, str, str, str]]:
+def roles_for(learners: int | None = None) -> dict[str, tuple[str, str, str, str]]:
     """The tests' five people (``None``), or ``learners`` learners (``l001``, ...) in one team,
     with its line manager and an assessor (bench/bench_hub.py)."""
     if learners is None:
@@ -108,8 +108,8 @@ def roster(learners: int | None = None) -> dict[str, tuple[str, str, str, str]]:
 
 @contextmanager
 def running_hub(learners: int | None = None) -> Iterator[Hub]:
-    """A hub with the people of ``roster(learners)`` enrolled, each made an OS account."""
-    roles = roster(learners)
+    """A hub with the people of ``roles_for(learners)`` enrolled, each made an OS account."""
+    roles = roles_for(learners)
     tag = secrets.token_hex(2)
     names = {key: f"t{tag}-{key}" for key in roles}
     folder = Path(tempfile.mkdtemp(prefix="odp-hub-", dir="/tmp"))
