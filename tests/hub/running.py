@@ -105,10 +105,21 @@ ROLES = {"amy": ("learner", "dwp", "mo", "l2-od-principles"), "ben": ("learner",
          "mo": ("line_manager", "dwp", "", "")}
 
 
+def roles_for(learners: int | None = None) -> dict[str, tuple[str, str, str, str]]:
+    """The tests' five people (``None``), or ``learners`` learners (``l001``, ...) in one team,
+    with its line manager and an assessor (bench/bench_hub.py)."""
+    if learners is None:
+        return ROLES
+    team = {f"l{n:03d}": ("learner", "dwp", "mo", "l2-od-principles") for n in range(1, learners + 1)}
+    return {**team, "ann": ROLES["ann"], "mo": ROLES["mo"]}
+
+
 @contextmanager
-def running_hub() -> Iterator[Hub]:
+def running_hub(learners: int | None = None) -> Iterator[Hub]:
+    """A hub with the people of ``roles_for(learners)`` enrolled, each made an OS account."""
+    roles = roles_for(learners)
     tag = secrets.token_hex(2)
-    names = {key: f"t{tag}-{key}" for key in ROLES}
+    names = {key: f"t{tag}-{key}" for key in roles}
     folder = Path(tempfile.mkdtemp(prefix="odp-hub-", dir="/tmp"))
     folder.chmod(0o755)  # the course's own users pass through it (layout.py sets what is inside)
     ports = {"ODP_HUB_PORT": free_port(), "ODP_HUB_API_PORT": free_port(), "ODP_HUB_PROXY_API_PORT": free_port(),
@@ -127,7 +138,7 @@ def running_hub() -> Iterator[Hub]:
         with open(roster, "w", newline="") as f:
             w = csv.writer(f)
             w.writerow(["id", "name", "department", "line_manager", "qualification", "role"])
-            for key, (role, dept, manager, qual) in ROLES.items():
+            for key, (role, dept, manager, qual) in roles.items():
                 w.writerow([names[key], f"{key.title()} Tester", dept, names.get(manager, manager and f"t{tag}-{manager}"), qual, role])
         hub.roster = roster
         hub.enrolled = hub.odp("hub", "enrol", str(roster))
