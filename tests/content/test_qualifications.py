@@ -12,6 +12,7 @@ import pytest
 from course.cli.catalogue import MIN_QUESTIONS_PER_ELEMENT, MIN_SCENARIOS_PER_ELEMENT
 from course import exam
 from course.scoring import is_correct
+from tests.conftest import REPO
 from tests.content.test_unit_notebooks import COURSE, ENTRIES
 
 QUALIFICATIONS = ["l2-od-award", "l2-od-principles", "l2-personal-development", "l2-building-relationships",
@@ -131,3 +132,14 @@ def test_passing_every_unit_completes_the_qualification_on_the_pathway(qid):
     assert nearly.text.startswith("Resit") and nearly.unit.code == qual.units[-1].code
     done = next_step(qualification_units(COURSE, qid, activity(True, True)), today)
     assert done.text == "You have passed every unit. Well done."
+
+
+def test_no_released_unit_text_gives_away_a_test_item():
+    """A formative question that repeats a summative item's prompt with its key would hand the
+    item to every learner of that unit (the leak scan found two when Level 3 was added)."""
+    from course.grading.leaks import fingerprints, scan_files
+
+    prints = [p for p in fingerprints(COURSE.banks.values()) if p.item]  # the banks' items, not grader markers
+    released = sorted(REPO.glob("level*/*/unit.yaml"))
+    assert len(released) >= 20
+    assert [str(leak) for leak in scan_files(released, prints, REPO)] == []
