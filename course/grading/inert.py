@@ -26,10 +26,24 @@ from traitlets import Unicode
 
 # Enough for prose, lists, tables and the course's own result markup; nothing that runs.
 TAGS = ["a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "div", "dl", "dt", "em",
-        "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "section", "span",
-        "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"]
+        "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p",
+        "pre", "section", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th",
+        "thead", "tr", "ul"]
 ATTRIBUTES = {"*": ["class", "aria-label", "lang", "role"], "a": ["href", "title"],
-              "abbr": ["title"], "td": ["colspan", "rowspan"], "th": ["colspan", "rowspan", "scope"]}
+              "abbr": ["title"], "img": ["src", "alt", "width", "height"], "td": ["colspan", "rowspan"],
+              "th": ["colspan", "rowspan", "scope"]}
+# Charts (the Level 7 analyses) are PNGs inside the page: an image of that kind runs nothing.
+SAFE_IMAGES = ("data:image/png;base64,", "data:image/jpeg;base64,")
+
+
+def _allowed(tag: str, name: str, value: str) -> bool:
+    if name not in ATTRIBUTES.get(tag, []) + ATTRIBUTES["*"]:
+        return False
+    if (tag, name) == ("img", "src"):
+        return value.startswith(SAFE_IMAGES)  # never a remote address (a tracking pixel) or SVG
+    if name == "href":
+        return not value.strip().lower().startswith("data:")
+    return True
 
 
 class MakeInert(SanitizeHTML):
@@ -39,9 +53,17 @@ class MakeInert(SanitizeHTML):
 
     def __init__(self, **kw):
         super().__init__(**kw)
-        self.tags, self.attributes, self.strip = TAGS, ATTRIBUTES, False
+        self.tags, self.attributes, self.strip = TAGS, _allowed, False
         self.styles = []
         self.enabled = True  # nbconvert's preprocessors are off unless enabled; nbgrader's lists expect on
+
+    def sanitize_html_tags(self, html_str):
+        from bleach import clean
+        from bleach.sanitizer import ALLOWED_PROTOCOLS
+
+        # "data" is let through bleach's protocol check; _allowed keeps it to PNG/JPEG images.
+        return clean(html_str, tags=self.tags, attributes=_allowed, strip=False, strip_comments=True,
+                     protocols=[*ALLOWED_PROTOCOLS, "data"])
 
     def preprocess(self, nb, resources):
         self._ours = self._released(resources)
