@@ -57,6 +57,3 @@ class HubAPI:
     def remove(self, group: str, users: list[str]) -> None:
         if users:
             self.call("DELETE", f"/groups/{quote(group)}/users", {"users": users})
-
-    def token_for(self, user: str, scopes: list[str], note: str) -> str:
-        return self.call("POST", f"/users/{quote(user)}/tokens", {"scopes": scopes, "note": note})["token"]

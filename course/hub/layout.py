@@ -90,10 +90,6 @@ class HubLayout:
         return known
 
 
-def readable_by_others(path: Path) -> bool:
-    return bool(path.stat().st_mode & (stat.S_IROTH | stat.S_IWOTH | stat.S_IXOTH))
-
-
 def check_private(paths: list[Path]) -> None:
     """Refuse to start if anything in ``paths`` is readable by other users: a file or folder
     open to others, reached through folders that let others pass (a 0700 folder hides what is
