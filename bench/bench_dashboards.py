@@ -75,19 +75,27 @@ def cases(session: Session) -> list[tuple[str, str, Viewer, dict[str, list[str]]
 
 def server_times(url: str, repeat: int, as_of: date) -> None:
     """Each page ``repeat`` times. Department and profession pages twice: "cold" (their
-    minute's cache emptied before every run: what the first reader in a minute waits) and
-    "warm" (every later reader in that minute)."""
+    minute's cache emptied before every run: what the first reader in a minute waited before
+    the service warmed them) and "warm" (every later reader in that minute). Unfiltered, a
+    third time: "timer" (cache emptied, then the service's own timer work run, untimed, as it
+    runs every 45 s: what the first reader in a minute waits now)."""
+    from course.service.pages import warm_dashboards
+
     course = load_course(REPO, with_banks=False)
     engine = make_engine(url)
     print(f"{'page':<40}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}  {'KB':>6}  target")
     with Session(engine) as session:
         for label, name, viewer, query in cases(session):
             cached = name.removesuffix(".csv") in ("department", "profession")
-            for kind in (("cold", "warm") if cached else ("",)):
+            kinds = ("cold", "warm", *(("timer",) if not query else ())) if cached else ("",)
+            for kind in kinds:
                 times, size, status = [], 0, 0
-                for _ in range(repeat):
+                for _ in range(repeat if kind != "timer" else min(repeat, 3)):
                     if kind == "cold":
                         cache.figures.clear()
+                    elif kind == "timer":
+                        cache.figures.clear()
+                        warm_dashboards(lambda: Session(engine), as_of=as_of)
                     began = time.perf_counter()
                     page = render_page(name, session, course, viewer, query, links(), as_of=as_of)
                     times.append((time.perf_counter() - began) * 1000)

@@ -5,8 +5,9 @@
     unit.show_element("values")        # the five sections, its questions and scenarios
     unit.show_activity("cpd")          # CPD log, checklist or reflection
 
-The page's home link is ``ODP_HOME_URL`` if set (a course server elsewhere), else the Voila
-course home beside the unit folder.
+The page's home link is the course service's home: ``ODP_HOME_URL`` if set (``odp hub`` sets
+the proxy's path to the service), else the root of the service the kernel talks to
+(``ODP_SERVICE_URL``, under ``odp serve``), else the server's own ``/``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from course.exceptions import ContentError
 from course.identity import current_learner
 from course.record import ResponseRecord
 from course.record.remote import ServiceRecord
-from course.service.client import ServiceClient
+from course.service.client import URL_ENV, ServiceClient
 from course.widgets import (
     ChecklistWidget, CourseWidget, CpdLogWidget, QuestionWidget, ScenarioWidget, WrittenWidget,
 )
@@ -35,7 +36,7 @@ from course.widgets.whatif import NpvWhatIfWidget
 from course.widgets.times import uk_datetime
 
 HOME_URL_ENV = "ODP_HOME_URL"
-DEFAULT_HOME_URL = "../home.ipynb"  # a unit's page is <unit>/<unit>.ipynb, the home beside the units
+DEFAULT_HOME_URL = "/"  # no service known: the server's root (Voila's sends her to the service home)
 TEST_ANCHOR = "odp-test"
 
 SECTIONS = (
@@ -89,7 +90,8 @@ def criteria_html(task: Task, every_criterion: bool = True) -> str:
 
 
 def home_url() -> str:
-    return os.environ.get(HOME_URL_ENV) or DEFAULT_HOME_URL
+    service = os.environ.get(URL_ENV, "").rstrip("/")
+    return os.environ.get(HOME_URL_ENV) or (f"{service}/" if service else DEFAULT_HOME_URL)
 
 
 def _link(href: str, text: str) -> str:

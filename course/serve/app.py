@@ -15,8 +15,10 @@ What it changes from ``python -m voila``:
 - **Pages release their kernels.** Voila's page posts ``/voila/api/shutdown/<kernel>`` with the
   ``_xsrf`` cookie when it closes, but Voila never sets that cookie, so the request got 403
   (voila#1458) and the kernel lived on. Rendered pages set it here.
-- ``/`` takes the learner to the course home: ``ODP_HOME_URL`` if set (the course service), else
-  the folder's home notebook.
+- ``/`` takes the learner to the course home, the course service's, signed in (``ODP_SERVE_HOME``,
+  taken out of the environment with the token). So do old bookmarks of the Voila home and
+  dashboards earlier versions served (``/voila/render/home.ipynb``, ``progress.ipynb``, ...): to
+  the service's page of that name, which decides whether she may see it. No home, no redirect: 404.
 - ``GET /voila/api/kernels``: the live kernels (id, connections), for the signed-in user.
 - JupyterLab extension files whose name carries their content hash (``remoteEntry.<hash>.js``,
   ``<chunk>.<hash>.js``) are cached by the browser for good: Voila sends them all ``no-cache``,
@@ -41,10 +43,11 @@ from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
-from course.serve.signin import TOKEN_ENV
+from course.serve.signin import HOME_ENV, TOKEN_ENV
 
-HOME_URL_ENV = "ODP_HOME_URL"
-HOME_NOTEBOOK = "home.ipynb"
+# The Voila pages earlier versions served for the service's pages (course/serve/workspace.py).
+RETIRED_PAGES = {"home": "", "progress": "progress", "team": "team", "department": "department",
+                 "profession": "profession"}
 
 
 class SafeTemplateStaticFileHandler(TemplateStaticFileHandler):
@@ -82,12 +85,16 @@ class PageHandler(TornadoVoilaHandler):
 
 
 class HomeRedirectHandler(JupyterHandler):
-    """``/``: to the course home. Signed in first, so a ``?token=`` here becomes the cookie."""
+    """``/`` and the retired pages: to the service's page, signed in. Signed in here first, so a
+    stranger learns nothing (and a ``?token=`` here becomes the cookie)."""
 
     @web.authenticated
-    def get(self):
-        home = os.environ.get(HOME_URL_ENV) or url_path_join(self.base_url, "voila/render", HOME_NOTEBOOK)
-        self.redirect(home)
+    def get(self, name: str = "home"):
+        home = self.settings.get("odp_home")
+        if not home:
+            raise web.HTTPError(404)
+        base, _, query = home.partition("?")
+        self.redirect(base.rstrip("/") + "/" + RETIRED_PAGES[name] + (f"?{query}" if query else ""))
 
 
 class KernelListHandler(APIHandler):
@@ -127,6 +134,7 @@ class CourseVoila(Voila):
     def initialize(self, argv=None):
         # Before any kernel (or the fork server) starts, so none inherits it.
         token = os.environ.pop(TOKEN_ENV, None)
+        self.odp_home = os.environ.pop(HOME_ENV, "")
         super().initialize(argv)
         if token:
             self.token = token
@@ -147,7 +155,10 @@ class CourseVoila(Voila):
                 handlers.append((rule[0], LabExtensionHandler, *rule[2:]))
                 continue
             handlers.append((rule[0], swap.get(rule[1], rule[1]), *rule[2:]))
-        return [(url_path_join(self.server_url, "/voila/api/kernels"), KernelListHandler), *handlers]
+        retired = "|".join(RETIRED_PAGES)
+        return [(url_path_join(self.server_url, "/voila/api/kernels"), KernelListHandler),
+                (url_path_join(self.server_url, rf"/voila/render/(?P<name>{retired})\.ipynb"),
+                 HomeRedirectHandler), *handlers]
 
     def start(self):
         # Voila.start, with a Host-checked application and the fork server started ahead of the
@@ -156,7 +167,7 @@ class CourseVoila(Voila):
         settings = self.init_settings()
         self.app = HostCheckedApplication(**settings)
         self.app.allowed_hosts = self.allowed_hosts()
-        self.app.settings.update(self.tornado_settings)
+        self.app.settings.update(self.tornado_settings, odp_home=self.odp_home)
         self.app.add_handlers(".*$", self.init_handlers())
         _start_fork_server_if_used(self)
         self.listen()

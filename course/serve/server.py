@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from course.config import Settings
-from course.content import CourseContent, require_course
+from course.content import CourseContent, UnitEntry, require_course
 from course.exceptions import CourseError
 from course.serve import provisioner, signin, workspace
 from course.service.client import TOKEN_ENV, URL_ENV
@@ -39,8 +39,7 @@ class Pools:
 
 
 def plan_pools(folder: Path, pooled_units: list[str], size: int) -> Pools:
-    """Pool the learner's own unit apps; never the home or dashboards, which must show the
-    store as it is when asked (a preheated page is run before the request)."""
+    """Pool the learner's own unit apps (the folder holds units only; the rest stay unpooled)."""
     every = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.ipynb")
                    if ".ipynb_checkpoints" not in p.parts)
     pooled = [nb for nb in every if nb in pooled_units] if size > 0 else []
@@ -86,35 +85,50 @@ def voila_args(settings: Settings, folder: Path, pools: Pools | None = None) -> 
     return args
 
 
-def voila_env(settings: Settings, service_url: str | None = None,
-              kernel_token: str | None = None) -> dict[str, str]:
-    """What the learner's kernels inherit: the service's address and her own token, never a
-    key (the service seals her record)."""
+# What a unit kernel needs from the course's environment, passed through if set: nothing else
+# named ODP_* reaches it (the data folder, the store, who she is, which dashboards: the service's).
+KERNEL_PASSTHROUGH = ("ODP_OWN_DATA_DIR",)
+
+
+def voila_env(settings: Settings, service_url: str | None = None, kernel_token: str | None = None,
+              home_sign_in: str | None = None) -> dict[str, str]:
+    """Voila's environment, which the learner's kernels inherit: the Voila template paths, the
+    service's address and her kernel's own token (learner role only), never a key, the data
+    folder, the content root or a viewer setting. Voila's own token and ``home_sign_in`` (where
+    its ``/`` sends her, signed in to the service) are taken out before any kernel starts (app.py)."""
     jupyter_path = os.pathsep.join(p for p in (str(SHARE), os.environ.get("JUPYTER_PATH", "")) if p)
-    env = {k: v for k, v in os.environ.items() if k not in (TOKEN_ENV, "ODP_RECORD_KEY")}
-    env.update(JUPYTER_PATH=jupyter_path, ODP_CONTENT_ROOT=str(settings.content_root),
-               ODP_DATA_DIR=str(settings.data_path), ODP_LEARNER=settings.learner,
-               ODP_LINE_MANAGER=settings.line_manager, ODP_DEPARTMENT=settings.department,
-               ODP_PROFESSION_VIEWER=str(settings.profession_viewer).lower())
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("ODP_") or k in KERNEL_PASSTHROUGH}
+    env["JUPYTER_PATH"] = jupyter_path
     env[signin.TOKEN_ENV] = signin.serve_token()  # Voila takes it out of its environment (app.py)
+    if home_sign_in:
+        env[signin.HOME_ENV] = home_sign_in  # taken out too
     if service_url and kernel_token:
-        env.update({URL_ENV: service_url, TOKEN_ENV: kernel_token, "ODP_HOME_URL": f"{service_url}/"})
+        env.update({URL_ENV: service_url, TOKEN_ENV: kernel_token})
     return env
+
+
+def pathway_units(course: CourseContent, qualification_id: str | None) -> list[UnitEntry]:
+    """The units with an app on the learner's qualification (catalogue order); if the learner
+    has none on record, those of the lowest level qualification that has any."""
+    available = [e for e in course.entries if e.notebook is not None]
+    mine = [e for e in available if e.qualification.id == qualification_id]
+    if mine or not available:
+        return mine
+    first = min((e.qualification for e in available), key=lambda q: (q.level, q.id))
+    return [e for e in available if e.qualification.id == first.id]
 
 
 def prepare(settings: Settings, course: CourseContent) -> tuple[Path, Pools]:
     """Everything before Voila starts: the store (created and filled on first run), the
     learner's folder and the kernel pools. Her answers reach the store through the service."""
     os.umask(0o077)  # the data folder, records and store: this user's alone
-    from course.apps.pathway import pathway_units
-    from course.apps.viewers import dashboards
     from course.tracking.db import make_engine, session_factory
     from course.tracking.demo import prepare_store
     from course.tracking.models import Learner
 
     prepare_store(settings, course)
-    boards = [d.notebook for d in dashboards(settings)]
-    folder = workspace.prepare(course, settings.data_path, settings.learner, apps=boards)
+    folder = workspace.prepare(course, settings.data_path, settings.learner)
     engine = make_engine(settings.db_url)
     try:
         with session_factory(engine)() as session, session.begin():
@@ -149,7 +163,8 @@ def run(settings: Settings) -> None:
     running.write_info(settings.data_path, service_url, creds.assessor)
     service = running.start_service(settings, service_port, app_url, signin.serve_token())
     voila = subprocess.Popen(voila_args(settings, folder, pools),
-                             env=voila_env(settings, service_url, creds.kernel))
+                             env=voila_env(settings, service_url, creds.kernel,
+                                           home_sign_in=f"{service_url}/?token={creds.browser}"))
     print(f"Course for {settings.learner}: open {service_url}/?token={creds.browser}", flush=True)
     print("Press Ctrl+C to stop.", flush=True)
     children = (voila, service)

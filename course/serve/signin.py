@@ -13,6 +13,10 @@ import secrets
 from functools import cache
 
 TOKEN_ENV = "ODP_SERVE_TOKEN"
+# Where the server's `/` (and an old bookmark of the Voila home or a dashboard) sends the
+# learner: the course service's home with her sign-in token. Taken out of the environment with
+# the token, before any kernel starts (course/serve/app.py).
+HOME_ENV = "ODP_SERVE_HOME"
 
 
 @cache

@@ -1,14 +1,14 @@
 """A learner's working folder: the only thing the learner-facing server can see.
 
-It holds the course home app, the dashboards this viewer may open, and a released copy of
-each available unit. Answer keys live in ``autograder/banks`` and are never copied here; the
+It holds a released copy of each available unit, and nothing else from the course: the home
+and the dashboards are the course service's pages (``course/service/pages.py``), never a
+notebook here. Answer keys live in ``autograder/banks`` and are never copied here; the
 tracking store and the course secret sit two levels up, outside what the server serves.
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable
 from pathlib import Path
 
 import nbformat
@@ -18,8 +18,9 @@ from course.exam import write_public_items
 from course.serve.preheat import with_preheat_cell
 from course.grading.release import released
 
-APPS = Path(__file__).resolve().parent.parent / "apps"
-HOME = "home.ipynb"
+# The Voila home and dashboards earlier versions copied into the folder: taken out on the next
+# start, so an old bookmark finds no page (Voila's `/` and these names redirect to the service).
+RETIRED_APPS = ("home.ipynb", "progress.ipynb", "team.ipynb", "department.ipynb", "profession.ipynb")
 # Files in a unit folder that a learner receives. Anything else (notes for authors,
 # scratch files) stays behind.
 RELEASED_SUFFIXES = {".ipynb", ".yaml", ".csv", ".md", ".png", ".svg"}
@@ -29,22 +30,13 @@ def learner_folder(data_path: Path, learner: str) -> Path:
     return data_path / "learners" / learner  # the same as Settings.learner_path
 
 
-def prepare(course: CourseContent, data_path: Path, learner: str,
-            apps: Iterable[str] = ()) -> Path:
-    """Create or refresh the learner's folder: the home app, the app notebooks named in
-    ``apps`` (the dashboards this viewer may see) and the units. A learner's own files
-    (answers, records) are never overwritten: only course files are copied in."""
+def prepare(course: CourseContent, data_path: Path, learner: str) -> Path:
+    """Create or refresh the learner's folder: her units. A learner's own files (answers,
+    records) are never overwritten: only course files are copied in."""
     folder = learner_folder(data_path, learner)
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(APPS / HOME, folder / HOME)
-    wanted = set(apps)
-    for notebook in APPS.glob("*.ipynb"):
-        if notebook.name != HOME:
-            target = folder / notebook.name
-            if notebook.name in wanted:
-                shutil.copyfile(notebook, target)
-            else:
-                target.unlink(missing_ok=True)  # a role this server no longer offers
+    for name in RETIRED_APPS:
+        (folder / name).unlink(missing_ok=True)
     for entry in course.entries:
         if entry.notebook is None:
             continue

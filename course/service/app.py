@@ -8,17 +8,21 @@ the item banks and the store.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import tornado.web
+from tornado.ioloop import IOLoop, PeriodicCallback
+from tornado.log import app_log
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from course.content import CourseContent, require_course
 from course.grading.leaks import Fingerprint, fingerprints
+from course.pages import cache
 from course.record.keys import course_secret
 from course.service import handlers, pages
 from course.service.auth import cookie_secret
@@ -107,3 +111,43 @@ def make_app(context: ServiceContext, secret: bytes) -> tornado.web.Application:
         routes.append((rf"{p}/oauth_callback", HubOAuthCallbackHandler))
     return tornado.web.Application(routes, odp=context, cookie_secret=cookie_secret(secret), xsrf_cookies=False,
         default_handler_class=pages.NotFoundHandler)
+
+
+# Before the minute's figures expire (course/pages/cache.py), so no reader meets them cold.
+WARM_EVERY_SECONDS = cache.TTL_SECONDS * 0.75
+
+
+class DashboardWarmer:
+    """Works out the department and profession figures on a timer (a tornado PeriodicCallback),
+    in a thread of its own so the event loop keeps answering; never two runs at once.
+    Started by the service once it has loaded (course/service/starting.py)."""
+
+    def __init__(self, sessions: Callable[[], AbstractContextManager[Session]],
+                 every: float = WARM_EVERY_SECONDS) -> None:
+        self.sessions, self.every = sessions, every
+        self.runs = 0  # finished runs, for tests and logs
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="odp-warm")
+        self._running: Future | None = None
+        self._timer: PeriodicCallback | None = None
+
+    def start(self) -> "DashboardWarmer":
+        self._timer = PeriodicCallback(self._tick, self.every * 1000)
+        self._timer.start()
+        self._tick()  # at once too: the first reader after start-up
+        return self
+
+    def _tick(self) -> None:
+        if self._running is None or self._running.done():
+            self._running = IOLoop.current().run_in_executor(self._pool, self._warm)
+
+    def _warm(self) -> None:
+        try:
+            pages.warm_dashboards(self.sessions)
+            self.runs += 1
+        except Exception:  # a bad minute must not stop the timer; the pages still compute
+            app_log.exception("could not work out the dashboards' figures ahead of readers")
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._pool.shutdown(wait=False, cancel_futures=True)

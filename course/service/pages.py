@@ -1,17 +1,39 @@
 """The pages a signed-in person opens in a browser: the course home and the dashboards
 (``course.pages``), served as HTML from the store with no kernel, each for the viewer the
-signed-in identity is. A dashboard for a role the person does not hold is a 403."""
+signed-in identity is. A dashboard for a role the person does not hold is a 403.
+
+The department and profession figures are worked out ahead of their readers
+(:func:`warm_dashboards`, on the service's timer: ``course/service/app.py``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import date
 from html import escape
 from urllib.parse import quote, urlencode
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from tornado.web import HTTPError
 
-from course.pages import PAGES, TITLES, PageLinks, render_page
+from course.pages import PAGES, TITLES, PageLinks, overview, render_page
 from course.service.handlers import BaseHandler
-from course.tracking.scope import Role
+from course.tracking.models import Department
+from course.tracking.scope import Role, Viewer
+
+
+def warm_dashboards(sessions: Callable[[], AbstractContextManager[Session]], *,
+                    as_of: date | None = None) -> int:
+    """Work out the unfiltered figures (as at ``as_of``, default today) for the profession and
+    each department now, so the first reader in a minute finds them ready. Returns how many
+    viewers were warmed."""
+    with sessions() as session:
+        departments = session.scalars(select(Department.id).order_by(Department.id)).all()
+        viewers = [Viewer.profession(), *map(Viewer.department, departments)]
+        for viewer in viewers:
+            overview.warm(session, viewer, as_of=as_of)
+    return len(viewers)
 
 
 class PageHandler(BaseHandler):

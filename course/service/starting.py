@@ -63,10 +63,12 @@ def serve(build: Callable[[], object], secret: bytes, host: str, port: int, umas
             loop.add_signal_handler(sig, stop.set)
         context = await asyncio.to_thread(build)
         built.append(context)
-        from course.service.app import make_app
+        from course.service.app import DashboardWarmer, make_app
 
         switch.app = make_app(context, secret)
+        warmer = DashboardWarmer(context.session).start()  # dashboards' figures ahead of readers
         await stop.wait()
+        warmer.stop()
         server.stop()
 
     asyncio.run(main())
