@@ -147,7 +147,8 @@ class DashboardWarmer:
         except Exception:  # a bad minute must not stop the timer; the pages still compute
             app_log.exception("could not work out the dashboards' figures ahead of readers")
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = False) -> None:
+        """No more runs; ``wait``: until the one under way (if any) has finished."""
         if self._timer is not None:
             self._timer.stop()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool.shutdown(wait=wait, cancel_futures=True)

@@ -43,15 +43,23 @@ def question(item: str) -> str:
     return f"#odp-q-{item}"
 
 
-def test_no_accessibility_violations_on_the_unit_and_home(served):
-    base, browser, _ = served
-    page = open_unit(browser, base)
+def test_no_accessibility_violations_on_the_unit_and_home(server):
+    """The unit, then its "Back to the course home" link: the course service's home, where she
+    signed in with the link `odp serve` printed (a browser with no test header: her cookies)."""
+    from tests.serve.running import printed_link
+
+    running, browser, _ = server
+    page = browser._browser.new_page(viewport={"width": 1100, "height": 900}, locale="en-GB")
+    page.goto(printed_link(running))  # signed in to the service (a cookie)
+    page.wait_for_selector("main h1")
+    page.goto(running.url(UNIT_URL))  # and to the unit apps (a cookie)
+    wait_for_widgets(page, WIDGETS_ON_PAGE)
     assert axe_violations(page) == []
-    home = browser.new_page()
-    home.goto(base + "/voila/render/home.ipynb")
-    home.wait_for_selector("main h1")
-    assert axe_violations(home) == []
-    page.close(), home.close()
+    page.get_by_role("link", name="Back to the course home", exact=True).click()
+    page.wait_for_selector("main h1")
+    assert page.url == printed_link(running).split("?")[0] and "My pathway" in page.inner_text("main")
+    assert axe_violations(page) == []
+    page.close()
 
 
 def test_no_answer_key_in_the_page_before_answering(served):

@@ -205,3 +205,43 @@ def test_warming_works_out_the_figures_before_the_first_reader(session, course, 
     assert page.status == 200 and calls == []  # served from the warmed figures
     assert "Learners who started 11" in text(page.html)
     cache.figures.clear()
+
+
+def test_the_service_works_the_dashboards_out_on_a_timer_off_its_event_loop(pages_url, course, monkeypatch):
+    """The course service's timer (a tornado PeriodicCallback) works out today's department
+    and profession figures in a thread of its own, again each time it comes round: the first
+    reader then computes nothing."""
+    import asyncio
+    import threading
+    from datetime import date
+
+    from course.pages import cache, overview
+    from course.service.app import DashboardWarmer
+
+    cache.figures.clear()
+    engine = make_engine(pages_url)
+    threads: list[str] = []
+    real = overview.compute
+    monkeypatch.setattr(overview, "compute",
+                        lambda *a: (threads.append(threading.current_thread().name), real(*a))[1])
+
+    async def run() -> str:
+        warmer = DashboardWarmer(lambda: Session(engine), every=0.2).start()
+        try:
+            while warmer.runs < 2:  # the timer came round again
+                await asyncio.sleep(0.05)
+        finally:
+            warmer.stop(wait=True)  # and the run under way, before compute is replaced below
+        return threading.current_thread().name
+
+    loop_thread = asyncio.run(asyncio.wait_for(run(), 300))
+    assert threads and loop_thread not in threads
+    assert all(t.startswith("odp-warm") for t in threads), threads
+    calls = []
+    monkeypatch.setattr(overview, "compute", lambda *a: calls.append(a))
+    with Session(engine) as session:
+        for name, viewer in (("profession", EVERYONE), ("department", DWP)):
+            page = render_page(name, session, course, viewer, {}, LINKS, as_of=date.today())
+            assert page.status == 200 and calls == [], name
+    cache.figures.clear()
+    engine.dispose()

@@ -40,3 +40,16 @@ def course_copy(dest: Path) -> Path:
     root = dest / "content"
     shutil.copytree(FIXTURES / "content", root, symlinks=True)
     return root
+
+
+def printed_link(served, timeout: float = 60) -> str:
+    """The sign-in link `odp serve` printed (the course service's home with her token)."""
+    import re
+
+    def found():
+        match = re.search(r"open (http://\S+/\?token=\S+)", served.log.read_text())
+        return match and match.group(1)
+
+    link = wait_until(found, timeout, every=0.2)
+    assert link, "odp serve printed no sign-in link"
+    return link

@@ -34,8 +34,15 @@ TARGETS = [
     "../../../../../../../../etc/passwd",
     "sample-unit/unit.yaml",  # released, but holds the formative answers: the kernel reads it
 ]
-# The apps themselves: rendering them is the point, but their code is never sent.
-APPS = ["home.ipynb", "progress.ipynb", "sample-unit/sample-unit.ipynb"]
+# The unit app: rendering it is the point, but its code is never sent. (The folder holds no
+# other app: the home and dashboards are the course service's pages.)
+APPS = ["sample-unit/sample-unit.ipynb"]
+RETIRED = ["home.ipynb", "progress.ipynb", "team.ipynb", "department.ipynb", "profession.ipynb"]
+# Nothing the unit kernel can do without: no data folder, store, content root, key or viewer.
+KERNEL_MUST_NOT_HAVE = ("ODP_DATA_DIR", "ODP_LEARNER", "ODP_LINE_MANAGER", "ODP_DEPARTMENT",
+                        "ODP_PROFESSION_VIEWER", "ODP_RECORD_KEY", "ODP_CONTENT_ROOT",
+                        "ODP_DATABASE_URL", "ODP_GRADEBOOK_URL", "ODP_SERVE_TOKEN", "ODP_SERVE_HOME",
+                        "ODP_APP_TOKEN")
 APP_CODE = ["import show", "open_unit", "preheat"]
 RAW = ["/voila/files/", "/voila/static/", "/voila/templates/odp/static/", "/voila/api/contents/",
        "/files/", "/api/contents/", "/notebooks/", "/edit/", "/view/"]
@@ -98,8 +105,30 @@ def test_no_url_serves_source_or_keys(served):
                 if shown:
                     leaks.append((prefix + spelling, status, shown))
     assert leaks == [], '\n'.join(map(str, leaks))
-    # The server was not brought down: the course home still opens.
-    assert get(s.base + "/voila/render/home.ipynb")[0] == 200
+    # The server was not brought down: its `/` still takes her to the course home.
+    status, page = get(s.base + "/")
+    assert status == 200 and "My pathway" in page
+
+
+def test_the_retired_voila_home_and_dashboards_are_no_page_of_voilas(served):
+    """Old bookmarks of the Voila copies go to the service's page of that name (which decides
+    who may see it), signed in; Voila renders none of them, and tells a stranger nothing."""
+    from tests.serve.test_signin import fetch
+    from tests.browser import AUTH_HEADER
+
+    s, root, _ = served
+    learner = root / ".odp-data" / "learners" / "demo-learner"
+    assert sorted(p.name for p in learner.glob("*.ipynb")) == []
+    for name in RETIRED:
+        status, headers, body = fetch(s.base + "/voila/render/" + name, AUTH_HEADER)
+        page = name.removesuffix(".ipynb").replace("home", "")
+        assert status == 302 and "odp-page" not in body, name
+        assert headers["Location"].split("?")[0].endswith(f"/{page}"), headers["Location"]
+        assert not headers["Location"].startswith(s.base), "not Voila's page"
+        assert fetch(s.base + "/voila/render/" + name)[0] == 302  # to Voila's sign-in
+        assert "/login" in fetch(s.base + "/voila/render/" + name)[1]["Location"]
+    status, page = get(s.base + "/voila/render/department.ipynb")  # followed: the service's page
+    assert status == 200 and "<h1>" in page and "widget-view" not in page
 
 
 def test_no_secret_is_in_a_learners_kernel_environment_or_folder(served):
@@ -133,7 +162,10 @@ def test_no_secret_is_in_a_learners_kernel_environment_or_folder(served):
         for name, value in {"course secret": secret, "assessor token": assessor,
                             "serve token": serve_token()}.items():
             assert value not in values, f"{name} is in {name_of}'s environment"
-        assert not any(v.startswith(("ODP_DATABASE_URL=", "ODP_RECORD_KEY=", "ODP_GRADEBOOK_URL=")) for v in environ)
+        names = {v.split("=", 1)[0] for v in environ if "=" in v}
+        assert not names & set(KERNEL_MUST_NOT_HAVE), f"{name_of}: {sorted(names & set(KERNEL_MUST_NOT_HAVE))}"
+        assert {n for n in names if n.startswith("ODP_")} <= {"ODP_SERVICE_URL", "ODP_SERVICE_TOKEN"}, name_of
+        assert str(root) not in values and str(data) not in values, f"a path into the content root in {name_of}"
     folder = data / "learners" / "demo-learner"
     for path in folder.rglob("*"):
         if path.is_file():

@@ -84,9 +84,9 @@ def test_prints_the_sign_in_link_to_the_course_home(server):
         assert exc.code == 403
 
 
-def test_home_lists_the_catalogue(server):
+def test_voilas_root_is_the_service_home_listing_the_catalogue(server):
     base, _, _ = server
-    status, page = get(base + "/voila/render/home.ipynb")
+    status, page = get(base + "/")  # followed: to the course service, signed in
     assert status == 200
     assert "Operational Delivery Profession courses" in page
     assert "Level 7" in page and "Conducting a strategic management project" in page
@@ -94,7 +94,8 @@ def test_home_lists_the_catalogue(server):
 
 def test_server_sees_only_the_learner_folder(server):
     base, _, data = server
-    assert (data / "learners" / "demo-learner" / "home.ipynb").is_file()
+    folder = data / "learners" / "demo-learner"
+    assert not (folder / "home.ipynb").exists() and (folder / "strategic-project").is_dir()
     for path in ("catalogue.yaml", "autograder/banks", "../catalogue.yaml", "%2e%2e/catalogue.yaml"):
         for prefix in ("/voila/files/", "/voila/tree/", "/voila/render/", "/voila/static/"):
             status, body = get(base + prefix + path)

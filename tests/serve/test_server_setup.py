@@ -17,29 +17,33 @@ from course.exceptions import CourseError
 from course.serve.app import SafeTemplateStaticFileHandler
 from course.serve.preheat import CELL, TAG, with_preheat_cell
 from course.serve.server import plan_pools, prepare, voila_args
-from course.serve.workspace import HOME, prepare as prepare_folder
+from course.serve.workspace import RETIRED_APPS, prepare as prepare_folder
 from tests.conftest import FIXTURES
 
 UNIT = "sample-unit/sample-unit.ipynb"
-BOARDS = ["progress.ipynb", "team.ipynb", "department.ipynb", "profession.ipynb"]
 
 
 @pytest.fixture
 def folder(tmp_path) -> Path:
     course = require_course(FIXTURES / "content")
-    return prepare_folder(course, tmp_path, "amy", apps=BOARDS)
+    return prepare_folder(course, tmp_path, "amy")
 
 
-def test_the_folder_holds_home_the_offered_dashboards_and_released_units(folder, tmp_path):
-    assert sorted(p.name for p in folder.glob("*.ipynb")) == sorted([HOME, *BOARDS])
+def test_the_folder_holds_her_released_units_only(folder, tmp_path):
+    notebooks = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.ipynb"))
+    assert notebooks == [UNIT]  # no home, no dashboard: those are the service's pages
     released = nbformat.read(folder / UNIT, as_version=4)
     first = released.cells[0]
     assert first.source == CELL and TAG in first.metadata["tags"]
     assert sum(TAG in c.metadata.get("tags", []) for c in released.cells) == 1
-    # A dashboard no longer offered is taken away on the next start.
-    course = require_course(FIXTURES / "content")
-    prepare_folder(course, tmp_path, "amy", apps=["progress.ipynb"])
-    assert not (folder / "team.ipynb").exists() and (folder / "progress.ipynb").exists()
+    # The Voila home and dashboards an earlier version copied in go on the next start; her
+    # own files stay.
+    for name in RETIRED_APPS:
+        (folder / name).write_text("{}")
+    (folder / "my-notes.ipynb").write_text("{}")
+    prepare_folder(require_course(FIXTURES / "content"), tmp_path, "amy")
+    assert not any((folder / name).exists() for name in RETIRED_APPS)
+    assert (folder / "my-notes.ipynb").exists()
 
 
 def test_the_waiting_cell_is_added_once():
@@ -52,8 +56,9 @@ def test_the_waiting_cell_is_added_once():
 def test_only_the_learners_units_are_pooled_as_voila_applies_the_denylist(folder):
     from voila.voila_kernel_manager import voila_kernel_manager_factory
 
+    (folder / "my-notes.ipynb").write_text("{}")  # a notebook of her own: never pooled
     pools = plan_pools(folder, [UNIT], 2)
-    assert pools.pooled == [UNIT] and pools.kernels == 2 and HOME in pools.unpooled
+    assert pools.pooled == [UNIT] and pools.kernels == 2 and pools.unpooled == ["my-notes.ipynb"]
     args = voila_args(Settings(max_kernels=5), folder, pools)
     assert "--VoilaConfiguration.preheat_kernel=True" in args
     assert "--VoilaConfiguration.default_pool_size=2" in args
@@ -61,7 +66,7 @@ def test_only_the_learners_units_are_pooled_as_voila_applies_the_denylist(folder
     denylist = eval(given.split("=", 1)[1])  # a Python list literal, as Voila reads it
     manager = voila_kernel_manager_factory(object, True, 1)
     keeps = lambda path: manager._notebook_filter(SimpleNamespace(preheat_denylist=denylist), path)
-    for nb in [UNIT, HOME, *BOARDS]:
+    for nb in [UNIT, "my-notes.ipynb"]:
         assert keeps(folder.resolve() / nb) == (nb == UNIT), nb  # Voila passes absolute paths
     assert not any("preheat" in a for a in voila_args(Settings(), folder, plan_pools(folder, [UNIT], 0)))
 
@@ -95,6 +100,25 @@ def test_voila_is_started_signed_in_forking_and_without_template_override(tmp_pa
     assert not any(signin.serve_token() in a for a in args)  # never on a command line (ps)
     settings = Settings(content_root=FIXTURES / "content", data_dir=tmp_path / "data")
     assert voila_env(settings)[signin.TOKEN_ENV] == signin.serve_token()
+
+
+def test_voila_and_so_her_kernels_get_no_course_setting_but_the_service(tmp_path, monkeypatch):
+    """Whatever ODP_* settings `odp serve` was started with, Voila (whose environment every
+    kernel inherits) gets the service's address, her kernel token and the template path only."""
+    from course.serve import signin
+    from course.serve.server import voila_env
+    from course.service.client import TOKEN_ENV, URL_ENV
+
+    settings = Settings(content_root=FIXTURES / "content", data_dir=tmp_path / "data")
+    for name in ("ODP_DATA_DIR", "ODP_LEARNER", "ODP_LINE_MANAGER", "ODP_DEPARTMENT",
+                 "ODP_PROFESSION_VIEWER", "ODP_RECORD_KEY", "ODP_CONTENT_ROOT", "ODP_DATABASE_URL",
+                 "ODP_HOME_URL", "ODP_GRADEBOOK_URL"):
+        monkeypatch.setenv(name, "set-by-the-caller")
+    env = voila_env(settings, "http://127.0.0.1:9", "kernel-token", home_sign_in="http://127.0.0.1:9/?token=b")
+    odp = {k for k in env if k.startswith("ODP_")}
+    assert odp == {URL_ENV, TOKEN_ENV, signin.TOKEN_ENV, signin.HOME_ENV}
+    assert env[URL_ENV] == "http://127.0.0.1:9" and env[TOKEN_ENV] == "kernel-token"
+    assert str(FIXTURES) not in "".join(v for k, v in env.items() if k != "JUPYTER_PATH")
 
 
 def test_the_fork_provisioner_is_registered_for_any_jupyter_server():

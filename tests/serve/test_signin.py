@@ -21,7 +21,7 @@ from tests.serve.running import course_copy, wait_until
 pytestmark = pytest.mark.slow
 
 UNIT = "/voila/render/sample-unit/sample-unit.ipynb"
-HOME = "/voila/render/home.ipynb"
+HOME = "/voila/render/home.ipynb"  # an old bookmark: the home is the course service's now
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -94,12 +94,18 @@ def test_the_printed_url_signs_in_with_a_cookie_and_lands_on_the_home(served):
     jar = http.cookiejar.CookieJar()
     browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
     status, headers, _ = fetch(s.url("/"), opener=browser)
-    # `/` is the course home, which the course service serves; the token is not carried along
-    assert status == 302 and headers["Location"].startswith("http://127.0.0.1:") \
-        and headers["Location"].endswith("/") and "token" not in headers["Location"]
+    # `/` is the course home, which the course service serves: she lands there signed in (her
+    # own sign-in token for the service, never this server's token)
+    home = urllib.parse.urlsplit(headers["Location"])
+    assert status == 302 and headers["Location"].startswith("http://127.0.0.1:") and home.path == "/"
+    assert home.port != urllib.parse.urlsplit(s.base).port and serve_token() not in headers["Location"]
+    assert "token=" in home.query
     assert "httponly" in headers["Set-Cookie"].lower() and "samesite=lax" in headers["Set-Cookie"].lower()
-    status, _, page = fetch(s.base + HOME, opener=browser)  # the cookie alone now
-    assert status == 200 and "Operational Delivery Profession" in page
+    status, old = fetch(s.base + HOME, opener=browser)[:2]  # the cookie alone now; an old bookmark
+    assert status == 302 and old["Location"] == headers["Location"]
+    service = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with service.open(headers["Location"], timeout=90) as r:  # signed in to the service
+        assert "My pathway" in r.read().decode() and r.url == headers["Location"].split("?")[0]
 
 
 def signed_in_browser():
@@ -112,7 +118,7 @@ def test_the_page_close_request_shuts_its_kernel_down(served):
     """What Voila's page sends on close (navigator.sendBeacon with the _xsrf cookie in a form)."""
     s = served
     jar, browser = signed_in_browser()
-    fetch(s.url(HOME), opener=browser)
+    fetch(s.url("/"), opener=browser)
     before = kernel_ids(s)
     status, _, _ = fetch(s.base + UNIT, opener=browser)
     assert status == 200

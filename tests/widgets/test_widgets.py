@@ -291,13 +291,17 @@ def test_a_scenario_outcome_names_a_poor_choice_on_the_way(tmp_path):
 
 def test_contents_list_links_home_every_part_and_the_test(folder, monkeypatch):
     unit = reopen(folder)
+    monkeypatch.delenv("ODP_HOME_URL", raising=False)
+    monkeypatch.delenv("ODP_SERVICE_URL", raising=False)
     html = contents_html(unit.unit, home_url())
     assert html.index("Skip to the unit test") < html.index("Back to the course home") < html.index("Contents")
-    for href in ('href="../home.ipynb"', 'href="#odp-el-values"', 'href="#odp-practice-values"',
+    for href in ('href="/"', 'href="#odp-el-values"', 'href="#odp-practice-values"',
                  'href="#odp-scenario-counter-request"', 'href="#odp-q-cpd"', 'href="#odp-test"'):
         assert href in html, href
-    monkeypatch.setenv("ODP_HOME_URL", "https://course.example/home")
-    assert 'href="https://course.example/home"' in contents_html(unit.unit, home_url())
+    monkeypatch.setenv("ODP_SERVICE_URL", "http://127.0.0.1:8865")  # odp serve: the service's home
+    assert 'href="http://127.0.0.1:8865/"' in contents_html(unit.unit, home_url())
+    monkeypatch.setenv("ODP_HOME_URL", "/services/course/")  # odp hub: the proxy's path to it
+    assert 'href="/services/course/"' in contents_html(unit.unit, home_url())
 
 
 def test_test_status_says_when_it_was_submitted_in_uk_time(folder):
