@@ -76,20 +76,15 @@ class Settings(BaseSettings):
         "one by the course app; an assessor's commands read it from the data folder).",
     )
 
-    # -- who is viewing the dashboards (the server says; the data layer scopes) ------------------
+    # -- the demo store's people (who may see which dashboard comes from the store and the hub) --
     line_manager: str = Field(
         default="demo-manager",
-        description="Person id whose team the 'my team' dashboard shows: the line_manager_id "
-        "of their reports in the tracking store. Empty: this server offers no team dashboard.",
+        description="Person id of the served learner's line manager in the demo store (her team "
+        "is his 'my team' dashboard at the course service). Empty: none.",
     )
     department: str = Field(
         default="dwp",
-        description="Department id the department dashboard shows. Empty: no department "
-        "dashboard.",
-    )
-    profession_viewer: bool = Field(
-        default=True,
-        description="Whether this server offers the profession-wide dashboard (everyone).",
+        description="Department id of the served learner in the demo store.",
     )
     demo_cohort: int = Field(
         default=120,
