@@ -88,6 +88,7 @@ def voila_args(settings: Settings, folder: Path, pools: Pools | None = None) -> 
 # What a unit kernel needs from the course's environment, passed through if set: nothing else
 # named ODP_* reaches it (the data folder, the store, who she is, which dashboards: the service's).
 KERNEL_PASSTHROUGH = ("ODP_OWN_DATA_DIR",)
+LEARNER_ENV = "ODP_LEARNER"  # course/identity.py
 
 
 def voila_env(settings: Settings, service_url: str | None = None, kernel_token: str | None = None,
@@ -104,7 +105,9 @@ def voila_env(settings: Settings, service_url: str | None = None, kernel_token: 
     if home_sign_in:
         env[signin.HOME_ENV] = home_sign_in  # taken out too
     if service_url and kernel_token:
-        env.update({URL_ENV: service_url, TOKEN_ENV: kernel_token})
+        env.update({URL_ENV: service_url, TOKEN_ENV: kernel_token})  # who she is: from the token
+    else:  # no service (a test's bare Voila): the record is kept in her folder, under her name
+        env[LEARNER_ENV] = settings.learner
     return env
 
 

@@ -53,3 +53,30 @@ def printed_link(served, timeout: float = 60) -> str:
     link = wait_until(found, timeout, every=0.2)
     assert link, "odp serve printed no sign-in link"
     return link
+
+
+def through_voila(url: str, timeout: float = 90) -> tuple[int, str, str]:
+    """GET ``url`` on `odp serve`'s Voila signed in, and follow where it sends her (the course
+    service, with her sign-in token) as a browser would: with cookies, without the test
+    header, which is Voila's token, not the service's. Status, page and final URL."""
+    import http.cookiejar
+
+    from tests.browser import AUTH_HEADER
+
+    class Stay(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    try:
+        urllib.request.build_opener(Stay).open(urllib.request.Request(url, headers=AUTH_HEADER), timeout=timeout)
+        raise AssertionError(f"{url} did not redirect")
+    except urllib.error.HTTPError as e:
+        if e.code not in (301, 302, 303, 307):
+            raise AssertionError(f"{url}: HTTP {e.code}, not a redirect") from None
+        location = e.headers["Location"]
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    try:
+        with browser.open(location, timeout=timeout) as r:
+            return r.status, r.read().decode(errors="replace"), r.url
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(errors="replace"), e.url

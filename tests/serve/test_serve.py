@@ -85,8 +85,10 @@ def test_prints_the_sign_in_link_to_the_course_home(server):
 
 
 def test_voilas_root_is_the_service_home_listing_the_catalogue(server):
+    from tests.serve.running import through_voila
+
     base, _, _ = server
-    status, page = get(base + "/")  # followed: to the course service, signed in
+    status, page, _ = through_voila(base + "/")  # to the course service, signed in
     assert status == 200
     assert "Operational Delivery Profession courses" in page
     assert "Level 7" in page and "Conducting a strategic management project" in page
