@@ -77,6 +77,9 @@ class PageHandler(BaseHandler):
                                 f"<ul>{links}</ul></nav></main>", 1)
         self.set_status(page.status)
         self.set_header("Content-Type", page.content_type)
+        # Where she stands changes as she works, and it is personal: Back after a unit asks
+        # again (a stored copy showed the status from before her answers), and no copy is kept.
+        self.set_header("Cache-Control", "no-store")
         if page.filename:
             self.set_header("Content-Disposition", f'attachment; filename="{page.filename}"')
         self.finish(body)
