@@ -122,7 +122,9 @@ def contents_html(unit: Unit, home: str) -> str:
     if final:
         items.append(f"<li>{_link(*final)}</li>")
     return (f'<nav class="odp odp-nav odp-contents" aria-labelledby="odp-contents-title">{skip}'
-            f'<p class="odp-contents__home">{_link(home, "Back to the course home")}</p>'
+            # In this tab: the page's renderer opens any link it has no target for in a new one.
+            f'<p class="odp-contents__home"><a class="odp-contents__link" target="_self" '
+            f'href="{escape(home, quote=True)}">Back to the course home</a></p>'
             f'<h2 id="odp-contents-title" class="odp-contents__title">Contents</h2>'
             f'<ul class="odp-contents__list">{"".join(items)}</ul></nav>')
 
