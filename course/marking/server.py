@@ -29,7 +29,9 @@ SHARE = Path(__file__).resolve().parent.parent / "share" / "jupyter"   # the cou
 # The app's kernel is forked from a server that has imported it (course/serve/provisioner.py),
 # as the unit pages' are: a plain kernel spent seconds importing nbgrader and the course.
 PRELOAD = "course.marking.app"
-EXTRA_DENY = ['jupyterlab_pygments']
+# JupyterLab extensions the page does not use: the unit pages' list, and code highlighting (the
+# page shows no code). Each is more JavaScript for the page to fetch and run before its widget.
+UNUSED_HERE = (*UNUSED_FRONT_END, "jupyterlab_pygments")
 
 
 def voila_args(port: int, host: str = "127.0.0.1", forked: bool = True, *, pool_size: int = 0,
@@ -40,8 +42,8 @@ def voila_args(port: int, host: str = "127.0.0.1", forked: bool = True, *, pool_
             "--VoilaConfiguration.allow_template_override=NO"]
     if forked:
         args.append(f"--KernelProvisionerFactory.default_provisioner_name={provisioner.NAME}")
-        # and, as for the unit pages, no JavaScript for JupyterLab extensions the app does not use
-        args.append(f"--VoilaConfiguration.extension_denylist={list(UNUSED_FRONT_END) + EXTRA_DENY!r}")
+        # and no JavaScript for JupyterLab extensions the app does not use
+        args.append(f"--VoilaConfiguration.extension_denylist={list(UNUSED_HERE)!r}")
     if pool_size > 0:
         args += ["--VoilaConfiguration.preheat_kernel=True", f"--VoilaConfiguration.default_pool_size={pool_size}",
                  f"--VoilaKernelManager.fill_delay={pool_refill_seconds}"]
