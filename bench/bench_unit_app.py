@@ -39,22 +39,13 @@ import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.timing import load_average, visit  # noqa: E402
 from tests.browser import AUTH_HEADER, chromium, free_port, odp_serve, wait_until_serving  # noqa: E402
 
 UNIT = "/voila/render/sample-unit/sample-unit.ipynb"
 READY = "document.querySelectorAll('.odp-question').length >= 10"
 VISITS = {"first visit": 0, "revisit after 5 s": 5, "revisit after 60 s": 60}
 TARGET_S, TARGET_RATIO, TARGET_USS_MB = 1.0, 3.0, 60
-
-
-def visit(context, url: str) -> float:
-    page = context.new_page()
-    start = time.perf_counter()
-    page.goto(url)
-    page.wait_for_function(READY, timeout=120_000)
-    took = time.perf_counter() - start
-    page.close()
-    return took
 
 
 def memory(pid: int) -> tuple[float, float]:
@@ -135,7 +126,7 @@ def main() -> None:
                     for name, (base, _, _) in servers.items():
                         if name in closed:
                             time.sleep(max(0.0, closed[name] + gap - time.monotonic()))
-                        times[name][kind].append(visit(contexts[name], base + UNIT))
+                        times[name][kind].append(visit(contexts[name], base + UNIT, READY))
                         closed[name] = time.monotonic()
                 for context in contexts.values():
                     context.close()
@@ -157,7 +148,7 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    load = load_average()
     print(f"\nDemo unit page (10 questions), Chromium, {psutil.cpu_count()} cores, load average {load}; "
           f"median of {args.runs} runs (all runs in brackets)")
     names = list(times)

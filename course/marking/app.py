@@ -2,14 +2,24 @@
 mark each criterion met or not yet met with a comment, reuse saved comments, see the running
 total; second-mark the sample and resolve disagreements.
 
-``marking.ipynb`` beside this module is one line, ``show()``. The page is one widget whose front
-end (``static/marking.js``) uses native controls: a fieldset and legend per criterion, labelled
-radios and text boxes, a status region that announces each save. Every action goes through
-:class:`~course.marking.book.MarkingBook`; this module only turns its state into the page.
+``marking.ipynb`` beside this module is two cells, ``ready()`` then ``show()``. The page is one
+widget whose front end (``static/marking.js``) uses native controls: a fieldset and legend per
+criterion, labelled radios and text boxes, a status region that announces each save. Every action
+goes through :class:`~course.marking.book.MarkingBook`; this module only turns its state into the
+page.
+
+``odp mark serve`` keeps a preheated kernel ready (Voila's pool): it runs ``ready()`` before any
+page is asked for. That cell only reads what is the same for every page and every assessor (the
+course content, ~1 s), then waits for the page's request; who is marking, the gradebook and the
+answers are read by ``show()``, after the request, so a heated kernel carries no identity and
+shows nothing stale.
 """
 
 from __future__ import annotations
 
+import threading
+import traceback
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +27,9 @@ import anywidget
 import traitlets as t
 from IPython.display import display
 
+from course.config import CATALOGUE_FILE, Settings
+from course.content import CourseContent, load_course
+from course.content.repository import UNIT_FILE
 from course.exceptions import CourseError
 from course.marking.book import Decision, MarkingBook
 from course.marking.rubric import Rubric
@@ -42,20 +55,45 @@ def _decision(d: Decision | None) -> dict[str, Any] | None:
 class MarkingApp:
     """The page's state and what each action does."""
 
-    def __init__(self, book: MarkingBook, settings: MarkingSettings) -> None:
+    def __init__(self, book: MarkingBook, settings: MarkingSettings, *, load: bool = True) -> None:
+        """``load=False``: the page shows "Loading" until :meth:`load` has read the gradebook."""
         self.book, self.settings = book, settings
         self.assessor = settings.assessor
         self.widget = MarkingWidget()
         self.widget.on_msg(lambda _w, content, _b: self.handle(content))
-        names = book.assignments()
-        self.assignment: str | None = names[0] if names else None
+        self.assignment: str | None = None
         self.opened: tuple[str, str] | None = None   # (learner, mode)
         self._similar: dict[str, list[Similar]] = {}
         self._seq = 0
-        self.refresh()
+        self._lock = threading.Lock()   # one action at a time, the first load included
+        if load:
+            self.load()
+        else:
+            self._seq += 1
+            self.widget.view = {"seq": self._seq, "assessor": self.assessor, "loading": True}
+
+    def load(self) -> None:
+        """Read what there is to mark and show the first assignment's submissions."""
+        with self._lock:
+            try:
+                names = self.book.assignments()
+                self.assignment = names[0] if names else None
+                self.refresh()
+            except CourseError as exc:
+                self.assignment = None
+                self.refresh(error=str(exc).strip("'\""))
+            except Exception:
+                self.assignment = None
+                traceback.print_exc()   # to the server's log; the page says what to do
+                self.refresh(error="The marking app could not read the gradebook. Reload the page; "
+                             "if this happens again, the server's log says why.")
 
     # -- actions (the same paths the browser takes) -------------------------------------------
     def handle(self, content: dict[str, Any]) -> None:
+        with self._lock:
+            self._handle(content)
+
+    def _handle(self, content: dict[str, Any]) -> None:
         action = content.get("action")
         announce, focus, saved = "", None, None
         try:
@@ -229,9 +267,64 @@ class MarkingApp:
                 "unanswered": unanswered if mode == FIRST else 0}
 
 
+@dataclass
+class _Content:
+    """The course content read once per kernel, and read again if a file it came from changed
+    (a preheated kernel may wait a long time for its page)."""
+
+    course: CourseContent
+    stamp: tuple
+
+    @staticmethod
+    def stamp_of(root: Path, course: CourseContent | None) -> tuple:
+        files = [root / CATALOGUE_FILE, *(e.folder / UNIT_FILE for e in (course.entries if course else ())
+                                          if e.folder is not None)]
+        stamps = []
+        for f in sorted(set(files)):
+            try:
+                st = f.stat()
+                stamps.append((str(f), st.st_mtime_ns, st.st_size))
+            except FileNotFoundError:
+                stamps.append((str(f), None, None))
+        return tuple(stamps)
+
+
+_content: _Content | None = None
+
+
+def course_content(root: Path | None = None) -> CourseContent:
+    """The course content (without the item banks), as last read if nothing has changed since."""
+    global _content
+    root = (root or Settings().content_root).resolve()
+    if _content is not None and _content.course.root == root \
+            and _content.stamp == _Content.stamp_of(root, _content.course):
+        return _content.course
+    course = load_course(root, with_banks=False)
+    _content = _Content(course, _Content.stamp_of(root, course))
+    return course
+
+
+def ready() -> None:
+    """The page's first cell: read the course content, then, in a preheated kernel, wait for the
+    page's request (at once otherwise). Nothing here knows who is marking."""
+    import ipywidgets
+
+    # ipywidgets registers its comm targets when imported in a kernel; a forked kernel had it
+    # imported by its fork server, outside any kernel, so the page's widget manager found no
+    # `jupyter.widget.control` target and fell back to asking for each widget's state in turn.
+    ipywidgets.register_comm_target()
+    course_content()
+    from voila.utils import wait_for_request
+
+    wait_for_request()
+
+
 def show(settings: MarkingSettings | None = None) -> None:
     """Show the app. Returns nothing, so a notebook cell ending in ``show()`` prints no repr
     under the page."""
     settings = settings or MarkingSettings()
-    app = MarkingApp(MarkingBook(settings.folder()), settings)
+    app = MarkingApp(MarkingBook(settings.folder(), course=course_content()), settings, load=False)
     display(app.widget)
+    # The gradebook, answers and similarity check are read while the browser loads the page's
+    # scripts (~1 s), rather than before Voila sends the page: the cell ends at once.
+    threading.Thread(target=app.load, name="marking-app-load", daemon=True).start()

@@ -41,5 +41,14 @@ class MarkingSettings(BaseSettings):
         default=30, ge=8,
         description="Two answers sharing a passage of this many words are flagged as similar.")
 
+    marking_pool_size: int = Field(
+        default=1, ge=0,
+        description="Preheated kernels `odp mark serve` keeps ready for the app (Voila's kernel "
+        "pool; 0 turns it off): a page then opens without waiting for its kernel to start and read "
+        "the course content. Each costs ~70 MB USS (measured with the course content read).")
+    marking_pool_refill_seconds: float = Field(
+        default=1, ge=0,
+        description="Wait this long after a preheated kernel is taken before heating the next.")
+
     def folder(self) -> Path:
         return (self.course_dir or Settings().content_root / "autograder").resolve()

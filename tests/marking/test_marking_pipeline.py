@@ -24,8 +24,6 @@ from course.config import Settings
 from course.content import load_course
 from course.marking.app import MarkingApp
 from course.marking.book import MarkingBook, MarkingError
-from course.marking.server import voila_args as marking_voila_args
-from course.marking.server import voila_env as marking_voila_env
 from course.marking.settings import MarkingSettings
 from course.notebook import open_unit
 from course.record import RECORD_FILE, read_record
@@ -33,6 +31,7 @@ from course.serve.server import voila_args, voila_env
 from tests.browser import axe_violations, chromium, free_port, wait_until_serving
 from tests.conftest import REPO
 from tests.grading.course_copy import CourseCopy, make_copy, record_key
+from tests.marking.app import marking_app
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 UNIT = "managing-risk"
@@ -106,6 +105,7 @@ class Run:
     app_status: str = ""
     app_views: dict[str, dict] = field(default_factory=dict)
     criterion_shown: dict[str, str] = field(default_factory=dict)
+    marks_shown: str = ""
 
 
 
@@ -174,28 +174,28 @@ def first_marking(run: Run, skip: tuple[str, str, str] | None = None) -> None:
                     continue
                 run.book.mark(UNIT, learner, task.id, c.id, met=met, comment=comment_for(learner, task.id, c.number, met),
                               marker=FIRST_MARKER[learner])
-    # a change of mind, kept in the audit trail
-    run.book.mark(UNIT, PARTIAL, "mr-t1", LAST_T1.id, met=True, comment="Now met after a second read.",
-                  marker=ASSESSOR_A)
-    run.book.mark(UNIT, PARTIAL, "mr-t1", LAST_T1.id, met=False,
-                  comment=comment_for(PARTIAL, "mr-t1", COUNT["mr-t1"], False), marker=ASSESSOR_A)
+    # a change of mind, kept in the audit trail (and changed back: see mark_in_browser)
+    change_of_mind(run, met=True)
+
+
+def change_of_mind(run: Run, met: bool) -> None:
+    comment = "Now met after a second read." if met else comment_for(PARTIAL, "mr-t1", COUNT["mr-t1"], False)
+    run.book.mark(UNIT, PARTIAL, "mr-t1", LAST_T1.id, met=met, comment=comment, marker=ASSESSOR_A)
 
 
 def mark_in_browser(run: Run) -> None:
-    """ASSESSOR_B marks BROWSER's task 1 criterion 1 in the marking app, keyboard first."""
-    course = run.course
-    marking = MarkingSettings(course_dir=course.autograder, assessor=ASSESSOR_B)
-    env = marking_voila_env(marking, Settings(content_root=course.root, data_dir=course.data), base=course.env)
-    port = free_port()
-    proc = subprocess.Popen(marking_voila_args(port), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until_serving(base, proc)
+    """ASSESSOR_B marks BROWSER's task 1 criterion 1 in the marking app, keyboard first. The app
+    runs as `odp mark serve` runs it, with a preheated kernel: assessor A's last change of mind
+    is saved only once that kernel waits for its page, which must show it (nothing stale)."""
+    with marking_app(run.course, ASSESSOR_B) as app:
+        app.wait_for_pool()
+        change_of_mind(run, met=False)
         with chromium() as browser:
             page = browser.new_page(viewport={"width": 1200, "height": 900}, locale="en-GB")
-            page.goto(base)
+            page.goto(app.base)
             page.locator(".mk table").wait_for(timeout=90_000)
+            row = page.locator(".mk table tbody tr", has=page.get_by_role("rowheader", name=PARTIAL, exact=True))
+            run.marks_shown = row.locator("td").nth(2).inner_text()   # marker, progress, marks
             run.axe["marking app, submissions"] = axe_violations(page)
             page.get_by_role("button", name=f"Mark {BROWSER}").click()
             page.wait_for_function("document.activeElement && document.activeElement.id === 'mk-heading'")
@@ -212,9 +212,6 @@ def mark_in_browser(run: Run) -> None:
             status.get_by_text("Saved task 1 criterion 1: met").wait_for(timeout=30_000)
             run.app_status = status.inner_text()
             run.axe["marking app, submission"] = axe_violations(page)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def second_decisions(book: MarkingBook, learner: str) -> list[tuple[str, str, bool]]:
@@ -345,6 +342,11 @@ def test_an_answer_edited_in_the_record_is_not_shown_and_the_submission_is_flagg
     status = {s.learner: s for s in run.book.submissions(UNIT)}
     assert status[PARTIAL].flagged and not status[STRONG].flagged
     assert run.book.answers(UNIT, PARTIAL)["mr-t2"].problem
+
+
+def test_the_marking_apps_preheated_page_shows_the_gradebook_as_it_is_when_opened(run):
+    # PARTIAL's last criterion of task 1 was changed back to not yet met after the kernel heated
+    assert run.marks_shown == f"{COUNT['mr-t1'] - 1} of {MAX_MARKS}"
 
 
 def test_marking_app_marked_a_criterion_in_the_browser(run):

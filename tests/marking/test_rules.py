@@ -226,3 +226,14 @@ def test_the_marking_apps_kernel_is_forked_from_a_server_that_has_imported_the_a
     assert not any("Provisioner" in a for a in voila_args(8899, forked=False))
     env = voila_env(MarkingSettings(assessor="a"), base={})
     assert env[provisioner.EXTRA_PRELOAD_ENV] == "course.marking.app"
+
+
+def test_the_marking_app_is_preheated_only_when_asked():
+    # `odp mark serve` asks (course.marking.server.start); under `odp hub` one server serves every
+    # assessor and gives each page's kernel its identity, which a pool cannot.
+    from course.marking.server import voila_args
+
+    assert not any("preheat" in a or "pool" in a for a in voila_args(8899))
+    args = voila_args(8899, pool_size=2, pool_refill_seconds=0.5)
+    assert {"--VoilaConfiguration.preheat_kernel=True", "--VoilaConfiguration.default_pool_size=2",
+            "--VoilaKernelManager.fill_delay=0.5"} <= set(args)

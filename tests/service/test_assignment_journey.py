@@ -6,21 +6,17 @@ her result and feedback in Chromium on her course home."""
 from __future__ import annotations
 
 import re
-import subprocess
 
 import pytest
 
-from course.config import Settings
 from course.marking.book import MarkingBook
-from course.marking.server import voila_args as marking_voila_args
-from course.marking.server import voila_env as marking_voila_env
-from course.marking.settings import MarkingSettings
 from course.notebook import open_unit
 from course.service import tokens
 from course.service.client import TOKEN_ENV, URL_ENV
 from course.tracking.db import session_scope
-from tests.browser import axe_violations, chromium, free_port, wait_until_serving
+from tests.browser import axe_violations, chromium
 from tests.grading.course_copy import make_copy
+from tests.marking.app import marking_app
 from tests.service.running import service_over
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.timeout(1800)]
@@ -79,18 +75,12 @@ def journey(tmp_path_factory):
 def mark_every_criterion_in_the_app(course, rubric) -> dict:
     """The assessor marks each criterion met, with a comment, in the marking app (Voila) in
     Chromium: the app's own page, widget and kernel, signed in with its token."""
-    marking = MarkingSettings(course_dir=course.autograder, assessor="assessor-a")
-    env = marking_voila_env(marking, Settings(content_root=course.root, data_dir=course.data), base=course.env)
-    port = free_port()
-    proc = subprocess.Popen(marking_voila_args(port), env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    base, seen = f"http://127.0.0.1:{port}/", {}
+    seen = {}
     slug = lambda s: re.sub(r"[^A-Za-z0-9_-]", "_", s)  # noqa: E731  (marking.js's slug)
-    try:
-        wait_until_serving(base, proc)
+    with marking_app(course, "assessor-a") as app:
         with chromium() as browser:
             page = browser.new_page(viewport={"width": 1200, "height": 900}, locale="en-GB")
-            page.goto(base)
+            page.goto(app.base)
             page.locator(".mk table").wait_for(timeout=120_000)
             page.get_by_role("button", name=f"Mark {LEARNER}").click()
             page.wait_for_function("document.activeElement && document.activeElement.id === 'mk-heading'")
@@ -105,9 +95,6 @@ def mark_every_criterion_in_the_app(course, rubric) -> dict:
                         timeout=60_000)
             seen["axe"] = axe_violations(page)
             seen["status"] = status.inner_text()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
     return seen
 
 

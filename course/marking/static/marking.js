@@ -216,6 +216,12 @@ function render({ model, el }) {
   }
 
   function draw(view, focus = null) {
+    el.firstChild.setAttribute("aria-busy", view.loading ? "true" : "false");
+    if (view.loading) {   // the kernel is still reading the gradebook
+      body.replaceChildren(h("h1", { class: "mk-title", text: "Mark written assignments" }),
+        h("p", { class: "mk-hint", text: "Loading the submissions…" }));
+      return;
+    }
     const focused = document.activeElement && el.contains(document.activeElement) ? document.activeElement.id : null;
     const errors = localErrors.length ? localErrors : (view.error ? [[null, view.error]] : []);
     body.replaceChildren(...[
