@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from course.content import load_course
-from tests.browser import chromium
+from tests.browser import axe_violations, chromium
 from tests.conftest import REPO
 from tests.grading.course_copy import answer_every_item_right
 
@@ -88,18 +88,20 @@ def sign_in(page, hub, user: str) -> None:
     page.click("#login_submit")
 
 
-def grade_as_assessor(hub, assessor: str) -> None:
+def grade_as_assessor(hub, assessor: str, unit: str = UNIT, publish: bool = True) -> None:
     """What the assessor types in his own terminal on the hub, as his own OS user."""
     course = hub.layout.course
-    token = hub.api("POST", f"/users/{assessor}/tokens",
-                    {"scopes": ["access:services!service=course", "read:users:groups!user"], "note": "test"})["token"]
     env = {"ODP_CONTENT_ROOT": str(REPO), "ODP_DATA_DIR": str(hub.layout.service),
            "ODP_EXCHANGE_DIR": str(hub.layout.exchange), "ODP_COURSE_DIR": str(course),
-           "ODP_SERVICE_URL": hub.service_url, "JUPYTERHUB_API_TOKEN": token,
+           "ODP_SERVICE_URL": hub.service_url, "JUPYTERHUB_API_TOKEN": hub.token_for(assessor),
            "ODP_GRADEBOOK_URL": hub.gradebook_url}  # what his server's environment holds (spawn.py)
-    for args in (["nbgrader", "generate_assignment", UNIT, "--force"], ["nbgrader", "collect", UNIT],
-                 ["odp", "grade", UNIT, "--course-dir", str(course)],
-                 ["nbgrader", "generate_feedback", UNIT], ["odp", "publish", UNIT, "--course-dir", str(course)]):
+    steps = [["nbgrader", "generate_assignment", unit, "--force"], ["nbgrader", "collect", unit]]
+    if publish:
+        steps += [["odp", "grade", unit, "--course-dir", str(course)], ["nbgrader", "generate_feedback", unit],
+                  ["odp", "publish", unit, "--course-dir", str(course)]]
+    else:  # a written assignment: autograded, then marked in the marking app
+        steps += [["nbgrader", "autograde", unit]]
+    for args in steps:
         hub.as_user(assessor, *args, env=env, cwd=course)
 
 
@@ -190,3 +192,121 @@ def test_her_server_holds_no_secret_in_its_environment(hub, journey):
         for name, value in secrets.items():
             assert value not in environ, f"{name} is in process {pid}'s environment"
         assert "ODP_DATA_DIR" not in environ and "ODP_DATABASE_URL" not in environ
+
+
+# -- the marking app (the hub service `marking`) and the formgrader -------------------------------
+WRITTEN = "managing-risk"
+HAND_IN = f"""
+from pathlib import Path
+from course.notebook import open_unit
+from course.widgets.handin import HandInWidget
+unit = open_unit(Path.home() / {WRITTEN!r})
+for task in unit.unit.assignment.tasks:
+    unit.task(task.id).answer(f"My answer to {{task.title}}: " + "evidence from my own team " * 60)
+handin = HandInWidget(unit.record, [unit.widgets[t.id] for t in unit.unit.assignment.tasks])
+handin.act("review")
+handin.act("submit")
+print("HANDED IN")
+"""
+
+
+@pytest.fixture(scope="module")
+def marking(hub, journey):
+    """Cat hands in a written assignment from her own OS account; the assessor collects and
+    autogrades it, then in Chromium opens the marking app and the formgrader; a learner and a
+    line manager try the marking app."""
+    import pwd
+
+    from course.hub import release
+
+    ann, cat = hub.people["ann"], hub.people["cat"]
+    account = pwd.getpwnam(cat)  # her units, as her server's pre-spawn hook copies them (spawn.py)
+    release.fetch_all(hub.layout.exchange, "odp", Path(account.pw_dir), account.pw_uid, account.pw_gid)
+    done = hub.as_user(cat, "python", "-c", HAND_IN,
+                       env={"ODP_SERVICE_URL": hub.service_url, "JUPYTERHUB_API_TOKEN": hub.token_for(cat)})
+    assert "HANDED IN" in done.stdout
+    grade_as_assessor(hub, ann, WRITTEN, publish=False)
+    seen: dict[str, object] = {}
+    with chromium(signed_in=False) as browser:
+        page = browser.new_page(viewport={"width": 1200, "height": 900}, locale="en-GB")
+        sign_in(page, hub, ann)
+        page.locator("main").first.wait_for(timeout=120_000)
+        reply = page.goto(hub.marking_url)
+        seen["status"] = reply.status if reply else None
+        page.locator(".mk table").wait_for(timeout=180_000)
+        seen["signed in as"] = page.locator(".mk .mk-hint").first.inner_text()
+        seen["axe list"] = axe_violations(page)
+        page.get_by_role("button", name=f"Mark {cat}").click()
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'mk-heading'",
+                               timeout=60_000)
+        seen["heading"] = page.locator("#mk-heading").inner_text()
+        seen["axe submission"] = axe_violations(page)
+        seen["environ"] = marking_environments()
+
+        hub.api("POST", f"/users/{ann}/server")
+        wait_for(lambda: (hub.api("GET", f"/users/{ann}").get("servers") or {}).get("", {}).get("ready"))
+        tab = browser.new_page(viewport={"width": 1200, "height": 900}, locale="en-GB")
+        reply = tab.goto(f"{hub.url}/user/{ann}/formgrader")
+        seen["formgrader status"] = reply.status if reply else None
+        seen["formgrader frame-ancestors"] = (reply.headers.get("content-security-policy", "") if reply else "")
+        tab.get_by_role("link", name=WRITTEN).or_(tab.get_by_text(WRITTEN, exact=True)).first.wait_for(timeout=120_000)
+        seen["formgrader"] = tab.locator("body").inner_text()
+
+    for who in ("amy", "mo"):
+        with chromium(signed_in=False) as browser:
+            page = browser.new_page(locale="en-GB")
+            sign_in(page, hub, hub.people[who])
+            page.locator("main").first.wait_for(timeout=120_000)
+            reply = page.goto(hub.marking_url)
+            seen[f"{who} status"] = reply.status if reply else None
+            seen[f"{who} page"] = page.content()
+    return seen
+
+
+def marking_environments() -> dict[int, tuple[str, str]]:
+    """Every process of the marking app's OS user (the server, its fork server and the kernels
+    forked from it): command line and environment."""
+    from course.config import Settings
+
+    found = {}
+    for pid in subprocess.run(["pgrep", "-u", Settings().hub_marking_user], capture_output=True,
+                              text=True).stdout.split():
+        try:
+            proc = Path(f"/proc/{pid}")
+            found[int(pid)] = ((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"),
+                               (proc / "environ").read_bytes().decode(errors="replace"))
+        except FileNotFoundError:
+            continue
+    return found
+
+
+def test_the_assessor_marks_in_the_marking_app_under_his_own_hub_name(hub, marking):
+    assert marking["status"] == 200
+    assert marking["signed in as"] == f"Signed in as {hub.people['ann']}."
+    assert marking["heading"].startswith(f"Marking {hub.people['cat']}:")
+    assert marking["axe list"] == []
+    assert marking["axe submission"] == []
+
+
+def test_learners_and_line_managers_are_refused_the_marking_app(hub, marking):
+    for who in ("amy", "mo"):
+        assert marking[f"{who} status"] == 403, who
+        assert "Mark written assignments" not in marking[f"{who} page"]
+
+
+def test_no_assessor_or_hub_token_is_shared_through_the_marking_apps_environment(hub, marking):
+    processes = marking["environ"]
+    servers = [pid for pid, (cmd, _) in processes.items() if "course.hub.marking_app" in cmd]
+    assert len(servers) == 1 and len(processes) >= 3, "the app, its fork server and the page's kernel"
+    secrets = hub.layout.read_secrets(create=False)
+    for pid, (cmd, environ) in processes.items():
+        assert "ODP_ASSESSOR=" not in environ, cmd  # who is marking is per page, from the hub
+        assert "ODP_DATABASE_URL" not in environ and secrets["db_service"] not in environ, cmd
+        if pid not in servers:  # the app's own hub token stays in the app
+            assert "JUPYTERHUB_API_TOKEN" not in environ, cmd
+
+
+def test_the_assessor_opens_the_formgrader_in_its_own_tab(hub, marking):
+    assert marking["formgrader status"] == 200
+    assert WRITTEN in marking["formgrader"] and UNIT in marking["formgrader"]
+    assert "nbgrader is not correctly set up" not in marking["formgrader"].lower()
