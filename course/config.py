@@ -155,7 +155,7 @@ class Settings(BaseSettings):
         "the service's environment (the store's password).",
     )
     hub_marking_port: int = Field(
-        default=8867, ge=1,
+        default=8869, ge=1,
         description="Port of the marking app's hub service on 127.0.0.1 (the hub proxies "
         "/services/marking/ to it).",
     )

@@ -14,6 +14,8 @@
 - **the proxy's Host.** The hub's proxy forwards the browser's Host (the hub's own address), which
   the course's Host check would refuse: the hub's public addresses are allowed too
   (``ODP_PUBLIC_HOSTS``, as for the course service).
+- **the hub's OAuth callback under the prefix.** Voila adds the identity provider's handlers at
+  the root, where the proxy never sends anything: they are moved under ``/services/marking/``.
 - **no hub token in kernels.** The service's hub token is read once by the identity provider,
   then taken out of the environment before any kernel starts.
 """
@@ -24,6 +26,7 @@ import copy
 import os
 
 import nbformat
+from jupyter_server.utils import url_path_join
 from tornado.web import HTTPError
 
 from course.hub.accounts import valid_name
@@ -61,10 +64,26 @@ class MarkingServiceVoila(CourseVoila):
     def initialize(self, argv=None):
         super().initialize(argv)
         self.voila_configuration.prelaunch_hook = assessor_first
+        # A preheated kernel runs the notebook before anyone asks for it: it could carry no
+        # assessor, or the wrong one. (Voila refuses pools with a prelaunch hook anyway.)
+        self.voila_configuration.preheat_kernel = False
 
     def allowed_hosts(self) -> frozenset[str]:
         public = {h.strip().lower() for h in os.environ.get(HOSTS_ENV, "").split(",") if h.strip()}
         return super().allowed_hosts() | public
+
+    def init_handlers(self) -> list:
+        # Voila adds the identity provider's handlers (the hub's OAuth callback, logout) at "/",
+        # not under its own prefix as jupyter_server does: the callback would land on the page
+        # itself, which sends the browser back to sign in, for ever. Put them first, prefixed.
+        own = {(path, handler) for path, handler, *_ in self.identity_provider.get_handlers()}
+        prefixed, others = [], []
+        for rule in super().init_handlers():
+            if (rule[0], rule[1]) in own:
+                prefixed.append((url_path_join(self.server_url, rule[0]), *rule[1:]))
+            else:
+                others.append(rule)
+        return [*prefixed, *others]
 
     def init_settings(self):
         settings = super().init_settings()

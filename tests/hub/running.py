@@ -112,6 +112,7 @@ def _wait(url: str, proc: subprocess.Popen, log: Path, limit: float = 900, up: i
 
 ROLES = {"amy": ("learner", "dwp", "mo", "l2-od-principles"), "ben": ("learner", "dwp", "mo", "l2-od-principles"),
          "cat": ("learner", "hmrc", "other", "l2-od-principles"), "ann": ("assessor", "", "", ""),
+         "ash": ("assessor", "", "", ""),  # a second assessor: the marking app tells them apart
          "mo": ("line_manager", "dwp", "", "")}
 
 
