@@ -266,6 +266,10 @@ def marking(hub):
         finally:
             seen["formgrader"] = tab.locator("body").inner_text()
             print("formgrader:", tab.url, seen["formgrader"][:3000])
+        # her submission, as the gradebook in the course's PostgreSQL has it
+        tab.goto(f"{hub.url}/user/{ann}/formgrader/manage_submissions/{WRITTEN}")
+        tab.get_by_text(cat).first.wait_for(timeout=120_000)
+        seen["formgrader submissions"] = tab.locator("body").inner_text()
 
     for who in ("amy", "mo"):
         with chromium(signed_in=False) as browser:
@@ -326,3 +330,4 @@ def test_no_assessor_or_hub_token_is_shared_through_the_marking_apps_environment
 def test_the_assessor_opens_the_formgrader_in_its_own_tab(hub, marking):
     assert marking["formgrader status"] == 200
     assert WRITTEN in marking["formgrader"] and UNIT in marking["formgrader"]
+    assert hub.people["cat"] in marking["formgrader submissions"]
