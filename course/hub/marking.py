@@ -55,7 +55,9 @@ def environment(layout: HubLayout, content_root: Path, gradebook_url: str, asses
     # made by an earlier hub with another folder (the hub sets HOME from the account).
     base = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
             "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "JUPYTER_DATA_DIR": str(home / "data"),
-            "JUPYTER_CONFIG_DIR": str(home / "config"), "IPYTHONDIR": str(home / "ipython")}
+            "JUPYTER_CONFIG_DIR": str(home / "config"), "IPYTHONDIR": str(home / "ipython"),
+            "XDG_CACHE_HOME": str(home / "cache"), "XDG_CONFIG_HOME": str(home / "config"),
+            "MPLCONFIGDIR": str(home / "matplotlib")}
     env = voila_env(MarkingSettings(course_dir=layout.course, assessor=""),
                     Settings(content_root=content_root, data_dir=layout.service), base=base)
     for name in NOT_PASSED:
