@@ -97,7 +97,8 @@ def grade_as_assessor(hub, assessor: str, unit: str = UNIT, publish: bool = True
     env = {"ODP_CONTENT_ROOT": str(REPO), "ODP_DATA_DIR": str(hub.layout.service),
            "ODP_EXCHANGE_DIR": str(hub.layout.exchange), "ODP_COURSE_DIR": str(course),
            "ODP_SERVICE_URL": hub.service_url, "JUPYTERHUB_API_TOKEN": hub.token_for(assessor),
-           "ODP_GRADEBOOK_URL": hub.gradebook_url}  # what his server's environment holds (spawn.py)
+           "ODP_GRADEBOOK_URL": hub.gradebook_url,  # what his server's environment holds (spawn.py)
+           "JUPYTER_CONFIG_PATH": str(hub.layout.jupyter / "staff")}  # (the course's config, loaded twice)
     steps = [["nbgrader", "generate_assignment", unit, "--force"], ["nbgrader", "collect", unit]]
     if publish:
         steps += [["odp", "grade", unit, "--course-dir", str(course)], ["nbgrader", "generate_feedback", unit],
