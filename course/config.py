@@ -143,6 +143,17 @@ class Settings(BaseSettings):
         description="OS user the course service runs as: the only one who reads the course "
         "secret and the store's password.",
     )
+    hub_marking_user: str = Field(
+        default="odp-marking",
+        description="OS user the marking app runs as under `odp hub` (the hub service `marking`, "
+        "in the staff group): not the course service's user, so the app's kernels cannot read "
+        "the service's environment (the store's password).",
+    )
+    hub_marking_port: int = Field(
+        default=8869, ge=1,
+        description="Port of the marking app's hub service on 127.0.0.1 (the hub proxies "
+        "/services/marking/ to it).",
+    )
     hub_staff_group: str = Field(
         default="odp-staff",
         description="OS group of the course service and the assessors: it may read the item "

@@ -60,6 +60,10 @@ def ensure_system_user(name: str, home: Path, group: str) -> None:
     if not exists(name):
         _run("useradd", "--system", "--gid", group, "--home-dir", str(home), "--no-create-home",
              "--shell", "/usr/sbin/nologin", name)
+    elif pwd.getpwnam(name).pw_dir != str(home):
+        # Made by a hub with another folder: its processes would write under that old home (the
+        # hub sets HOME from the account). usermod refuses while one of them runs: then it stays.
+        subprocess.run(["usermod", "--home", str(home), name], capture_output=True)
     home.mkdir(parents=True, exist_ok=True)
 
 

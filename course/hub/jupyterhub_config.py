@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 from course.config import Settings
+from course.hub import marking
 from course.hub.layout import HubLayout
 from course.hub.postgres import Cluster
-from course.hub.spawn import SERVER_TOKEN_SCOPES, SpawnPlan
+from course.hub.spawn import SERVER_TOKEN_SCOPES, STAFF_GROUP_PREFIX, SpawnPlan
 
 settings = Settings()
 layout = HubLayout(settings.hub_dir)
@@ -20,6 +21,8 @@ python = sys.executable
 HERE = Path(__file__).resolve().parent
 course_id = settings.hub_course_id
 public = [f"{h}:{settings.hub_port}" for h in {settings.hub_ip, "127.0.0.1", "localhost"}]
+gradebook_url = cluster.url("odp_grader", known["db_grader"], "gradebook")
+assessors = f"{STAFF_GROUP_PREFIX}{course_id}"  # nbgrader's group of the course's assessors
 
 c = get_config()  # noqa: F821 (jupyterhub provides it)
 
@@ -59,6 +62,9 @@ c.JupyterHub.services = [
         "oauth_no_confirm": True,
         "oauth_client_allowed_scopes": ["read:users:groups!user"],
     },
+    # the marking app, for the assessors only, under its own OS user (course/hub/marking.py)
+    marking.service(layout, settings.content_root, port=settings.hub_marking_port, user=settings.hub_marking_user,
+                    gradebook_url=gradebook_url, assessors=assessors, public_hosts=public),
     {   # `odp hub enrol` and the tests talk to the hub with this token
         "name": "odp-admin",
         "api_token": known["admin_token"],
@@ -71,6 +77,7 @@ c.JupyterHub.services = [
 c.JupyterHub.load_roles = [
     # Everyone may reach the course service (it decides what they see).
     {"name": "user", "scopes": ["self", "access:services!service=course"]},
+    marking.role(assessors),
     {"name": "odp-admin", "services": ["odp-admin"],
      "scopes": ["admin:users", "admin:groups", "list:users", "read:users", "tokens", "admin:servers"]},
     {"name": "idle-culler", "services": ["idle-culler"],
@@ -81,7 +88,7 @@ c.JupyterHub.load_roles = [
 # with the server's own token, which says who they are and their groups.
 plan = SpawnPlan(layout, settings.content_root, course_id,
                  service_url=f"http://127.0.0.1:{settings.service_port}/services/course",
-                 gradebook_url=cluster.url("odp_grader", known["db_grader"], "gradebook"))
+                 gradebook_url=gradebook_url)
 c.Spawner.cmd = [str(Path(python).parent / "jupyterhub-singleuser")]
 c.Spawner.pre_spawn_hook = plan.before_start
 c.Spawner.server_token_scopes = SERVER_TOKEN_SCOPES

@@ -7,6 +7,7 @@ folder             owner:group               mode    holds
 =================  ========================  ======  ==============================================
 ``postgres/``      odp-db                    0700    the PostgreSQL cluster
 ``service/``       odp-service:odp-staff     0750    course secret (0640), hand-in notes
+``marking/``       odp-marking               0700    the marking app's home (its runtime files)
 ``exchange/``      root:odp-staff            2775    nbgrader's exchange (outbound readable, inbound
                                                      and feedback staff only, see ``release``)
 ``course/``        root:odp-staff            2770    the assessors' nbgrader course folder
@@ -46,6 +47,10 @@ class HubLayout:
     @property
     def service(self) -> Path:
         return self.root / "service"  # the course service's data folder and home
+
+    @property
+    def marking(self) -> Path:
+        return self.root / "marking"  # the marking app's home (course/hub/marking.py)
 
     @property
     def exchange(self) -> Path:

@@ -66,6 +66,21 @@ def write_learner_config(path: Path) -> None:
     path.chmod(0o644)
 
 
+def write_staff_nbgrader_config(folder: Path, content_root: Path) -> None:
+    """The course's nbgrader config, where an assessor's formgrader looks for it. His server
+    runs in his home, so nbgrader's own search (the working folder) would not find the course
+    folder's; this one is root's and not writable by the staff group, so no assessor can put
+    code in another's server through it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o755)
+    path = folder / "nbgrader_config.py"
+    path.write_text(
+        '"""Written by `odp hub`: the course\'s nbgrader config, for the assessors\' formgrader."""\n'
+        f"c = get_config()  # noqa: F821\n"
+        f"load_subconfig({str(content_root / 'autograder' / 'nbgrader_config.py')!r})  # noqa: F821\n")
+    path.chmod(0o644)
+
+
 @dataclass(frozen=True)
 class SpawnPlan:
     layout: HubLayout
@@ -81,6 +96,8 @@ class SpawnPlan:
     def staff_environment(self) -> dict[str, str]:
         return {"ODP_CONTENT_ROOT": str(self.content_root), "ODP_DATA_DIR": str(self.layout.service),
                 "ODP_EXCHANGE_DIR": str(self.layout.exchange), "ODP_COURSE_DIR": str(self.layout.course),
+                # the formgrader finds the course's nbgrader config here (the server runs in his home)
+                "JUPYTER_CONFIG_PATH": str(self.staff_config_dir),
                 **({"ODP_GRADEBOOK_URL": self.gradebook_url} if self.gradebook_url else {})}
 
     def args(self, staff: bool) -> list[str]:
@@ -90,9 +107,15 @@ class SpawnPlan:
     def learner_config(self) -> Path:
         return self.layout.jupyter / "learner_server_config.py"
 
+    @property
+    def staff_config_dir(self) -> Path:
+        return self.layout.jupyter / "staff"
+
     def write_configs(self) -> None:
-        """The server config every learner's server loads (``odp hub`` writes it at start)."""
+        """The server config every learner's server loads, and the nbgrader config the
+        assessors' formgrader loads (``odp hub`` writes them at start)."""
         write_learner_config(self.learner_config)
+        write_staff_nbgrader_config(self.staff_config_dir, self.content_root)
 
     async def before_start(self, spawner) -> None:
         """The hub's pre-spawn hook."""

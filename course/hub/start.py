@@ -2,15 +2,16 @@
 
 Setting up is idempotent, so starting again after a stop (or a crash) reuses what is there:
 
-1. the course's OS accounts and groups: ``odp-service`` (the course service), ``odp-db`` (the
-   database), the ``odp-staff`` group (service and assessors);
+1. the course's OS accounts and groups: ``odp-service`` (the course service), ``odp-marking``
+   (the marking app), ``odp-db`` (the database), the ``odp-staff`` group (service, marking app
+   and assessors);
 2. the hub folder and its modes (layout.py), then a check that nothing private is readable by
    other users, every enrolled person's home included;
 3. the item banks in the checkout made readable by the staff group only;
 4. the course's own PostgreSQL cluster, its three databases, and the store's schema;
 5. the course secret, for the service (and the staff group, which grades: docs/hub.md);
 6. the exchange, and every unit released to it; the assessors' nbgrader course folder;
-7. JupyterHub, which starts the proxy, the course service and the idle culler.
+7. JupyterHub, which starts the proxy, the course service, the marking app and the idle culler.
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ def set_up(settings: Settings) -> HubLayout:
     accounts.ensure_system_user(service_user, layout.service, staff)
     accounts.chown(layout.service, service_user, staff)
     layout.service.chmod(0o750)
+    # the marking app's own user (course/hub/marking.py), in the staff group, home 0700
+    accounts.ensure_system_user(settings.hub_marking_user, layout.marking, staff)
+    accounts.chown(layout.marking, settings.hub_marking_user, staff)
+    layout.marking.chmod(0o700)
     for folder in (layout.runtime, layout.jupyter):
         folder.mkdir(exist_ok=True)
     layout.runtime.chmod(0o700)
@@ -87,7 +92,7 @@ def set_up(settings: Settings) -> HubLayout:
 
     SpawnPlan(layout, settings.content_root, settings.hub_course_id, "").write_configs()
 
-    check_private([layout.service, layout.postgres, layout.runtime, layout.course, banks])
+    check_private([layout.service, layout.marking, layout.postgres, layout.runtime, layout.course, banks])
     check_homes([Path(pwd.getpwnam(n).pw_dir) for n in accounts.members(PEOPLE_GROUP)])
     return layout
 

@@ -49,6 +49,16 @@ class Hub:
         return f"http://127.0.0.1:{self.env['ODP_SERVICE_PORT']}/services/course"
 
     @property
+    def marking_url(self) -> str:
+        return f"{self.url}/services/marking/"
+
+    def token_for(self, user: str) -> str:
+        """A hub token for ``user`` with her server token's scopes on the course service."""
+        return self.api("POST", f"/users/{user}/tokens",
+                        {"scopes": ["access:services!service=course", "read:users:groups!user"],
+                         "note": "test"})["token"]
+
+    @property
     def gradebook_url(self) -> str:
         from course.hub.postgres import Cluster
 
@@ -102,6 +112,7 @@ def _wait(url: str, proc: subprocess.Popen, log: Path, limit: float = 900, up: i
 
 ROLES = {"amy": ("learner", "dwp", "mo", "l2-od-principles"), "ben": ("learner", "dwp", "mo", "l2-od-principles"),
          "cat": ("learner", "hmrc", "other", "l2-od-principles"), "ann": ("assessor", "", "", ""),
+         "ash": ("assessor", "", "", ""),  # a second assessor: the marking app tells them apart
          "mo": ("line_manager", "dwp", "", "")}
 
 
@@ -123,7 +134,8 @@ def running_hub(learners: int | None = None) -> Iterator[Hub]:
     folder = Path(tempfile.mkdtemp(prefix="odp-hub-", dir="/tmp"))
     folder.chmod(0o755)  # the course's own users pass through it (layout.py sets what is inside)
     ports = {"ODP_HUB_PORT": free_port(), "ODP_HUB_API_PORT": free_port(), "ODP_HUB_PROXY_API_PORT": free_port(),
-             "ODP_HUB_POSTGRES_PORT": free_port(), "ODP_SERVICE_PORT": free_port()}
+             "ODP_HUB_POSTGRES_PORT": free_port(), "ODP_SERVICE_PORT": free_port(),
+             "ODP_HUB_MARKING_PORT": free_port()}
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ODP_", "NBGRADER_", "JUPYTERHUB_"))}
     env.update({k: str(v) for k, v in ports.items()}, ODP_HUB_DIR=str(folder), ODP_CONTENT_ROOT=str(REPO),
                PATH=f"{BIN}:{env['PATH']}", ODP_HUB_IDLE_MINUTES="60")
