@@ -22,7 +22,9 @@ from course.hub.layout import HubLayout
 NAME = "marking"
 PREFIX = f"/services/{NAME}/"
 ROLE = "marking"
-GROUP_ENV = "ODP_MARKING_GROUP"   # the hub group whose members may mark (the app checks it too)
+# The hub group whose members may mark (the app checks it too); its presence also tells the
+# marking settings that each page's assessor must come from the hub (course/marking/settings.py).
+GROUP_ENV = "ODP_MARKING_GROUP"
 HOSTS_ENV = "ODP_PUBLIC_HOSTS"    # Host headers the hub's proxy forwards (as for the course service)
 # Not given to the app: who is marking is per request, and the app's own sign-in token is not
 # used under the hub (the hub signs people in).

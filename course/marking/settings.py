@@ -13,7 +13,15 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from course.config import Settings
 
 
+# Set in the hub's shared marking service (course/hub/marking.py), where each page's assessor
+# comes from the hub sign-in; there, falling back to the OS user would record marks as the service.
+SHARED_SERVICE_ENV = "ODP_MARKING_GROUP"  # = course.hub.marking.GROUP_ENV (tested)
+
+
 def _who() -> str:
+    if os.environ.get(SHARED_SERVICE_ENV):
+        raise ValueError("no assessor signed in for this page (the marking service sets ODP_ASSESSOR "
+                         "from the hub sign-in): nothing can be marked")
     return os.environ.get("JUPYTERHUB_USER") or getpass.getuser()
 
 

@@ -90,3 +90,17 @@ def test_the_staff_nbgrader_config_loads_the_courses(tmp_path):
     assert config.stat().st_mode & 0o777 == 0o644
     assert plan.staff_environment()["JUPYTER_CONFIG_PATH"] == str(plan.staff_config_dir)
     assert Path(plan.staff_environment()["ODP_COURSE_DIR"]) == plan.layout.course
+
+
+def test_a_page_with_no_assessor_from_the_hub_marks_as_no_one(spec, monkeypatch):
+    """Fail closed: if the page hook were missing, the app's kernel must not fall back to its
+    OS user (``odp-marking``) as the assessor."""
+    from course.marking.settings import SHARED_SERVICE_ENV, MarkingSettings
+
+    assert spec["environment"][SHARED_SERVICE_ENV] == GROUP  # the variable the service sets
+    monkeypatch.setenv(SHARED_SERVICE_ENV, GROUP)
+    monkeypatch.delenv("ODP_ASSESSOR", raising=False)
+    with pytest.raises(ValueError, match="no assessor signed in"):
+        MarkingSettings()
+    monkeypatch.setenv("ODP_ASSESSOR", "ash")
+    assert MarkingSettings().assessor == "ash"
