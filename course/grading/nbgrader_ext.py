@@ -260,10 +260,16 @@ class IsolatedExecute(Execute):
                         "(covered in its mount namespace), besides the nbgrader course folder.").tag(config=True)
 
     def __init__(self, *args, **kwargs):
+        from traitlets.utils.importstring import import_item
+
         from course.grading.kernels import GradingKernelManager
 
-        kwargs.setdefault("kernel_manager_class", GradingKernelManager)
         super().__init__(*args, **kwargs)
+        # nbgrader's Execute passes its default kernel manager as an argument, which would win over
+        # the config's (`odp grade` configures the forked one): the config's, else ours.
+        wanted = (self.config.get("IsolatedExecute", {}).get("kernel_manager_class")
+                  or self.config.get("Execute", {}).get("kernel_manager_class") or GradingKernelManager)
+        self.kernel_manager_class = import_item(wanted) if isinstance(wanted, str) else wanted
         if not issubclass(self.kernel_manager_class, GradingKernelManager):
             raise ValueError("IsolatedExecute needs a course.grading.kernels.GradingKernelManager, not "
                              f"{self.kernel_manager_class.__name__}")
