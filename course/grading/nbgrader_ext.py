@@ -138,6 +138,8 @@ def _editable_ids(released: NotebookNode) -> set[str]:
 def sanitize_code_cells(cells: list, released: NotebookNode) -> tuple[list, int, int]:
     """The cells with every code cell not in the release dropped and every course code cell's
     source put back; and how many were dropped and put back."""
+    from course.grading.prechecks import is_preheat_cell  # (prechecks imports this module)
+
     by_gid = {_gid(c): c for c in released.cells if _gid(c)}
     editable = _editable_ids(released) - {c.get("id") for c in released.cells if _gid(c)}
     kept, seen, added, reset = [], set(), 0, 0
@@ -160,7 +162,7 @@ def sanitize_code_cells(cells: list, released: NotebookNode) -> tuple[list, int,
         elif cell.get("id") in editable and cell.get("id") not in seen:
             seen.add(cell.get("id"))
             kept.append(cell)
-        else:
+        elif not is_preheat_cell(cell):  # the unit app's own cell is the course's: dropped, not counted
             added += 1
     return kept, added, reset
 
