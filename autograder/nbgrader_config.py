@@ -14,8 +14,8 @@ HERE = Path(__file__).resolve().parent
 # Under `odp hub` the assessors' course folder is elsewhere (writable by the staff group) and loads
 # this file from there: it says where with ODP_COURSE_DIR (docs/hub.md).
 COURSE_DIR = Path(os.environ.get("ODP_COURSE_DIR") or HERE)
-# The grading kernels nbgrader starts inherit these: they find the item banks and the
-# course secret through them, never through the submission.
+# The grader (this process) finds the item banks and the course secret through these; the
+# grading kernels get none of them (course.grading.sandbox.kernel_env).
 os.environ.setdefault("ODP_CONTENT_ROOT", str(HERE.parent))
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
@@ -30,7 +30,7 @@ from course.config import Settings  # noqa: E402
 from course.exam import ITEMS_FILE  # noqa: E402
 from course.record import RECORD_FILE  # noqa: E402
 from course.grading.nbgrader_ext import (  # noqa: E402
-    IsolatedExecute, RefuseLeakyFeedback, RestoreCourseCells, SaveMarkingNotes, SetGradingContext, WriteTestItems,
+    IsolatedExecute, RefuseLeakyFeedback, RestoreCourseCells, SaveMarkingNotes, ScoreFromRecord, WriteTestItems,
 )
 
 settings = Settings()
@@ -67,16 +67,22 @@ c.GenerateAssignment.preprocessors = [
 ]
 c.WriteTestItems.release_directory = str(COURSE_DIR / "release")
 
-# autograde: tell the kernel whose submission it is; run it in a private copy of the submission
-# (nothing importable, away from other learners' work); keep the marking notes in the gradebook.
+# autograde: run the notebook in a private copy of the submission (nothing importable, away from
+# other learners' work, a minimal environment, in the grading sandbox when run as root); score
+# the test from the collected record here, discarding what the kernel printed; keep the marking
+# notes in the gradebook.
 c.Autograde.autograde_preprocessors = [
-    SetGradingContext, IsolatedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+    IsolatedExecute, ScoreFromRecord, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
     "course.grading.written.FillWrittenAnswers",  # written answers from the record into their cells
     "course.grading.inert.MakeInert",  # the learner's markup escaped: the formgrader renders this copy
     SaveAutoGrades, SaveMarkingNotes, AssignLatePenalties, CheckCellMetadata,
 ]
 c.Execute.timeout = 60  # IsolatedExecute is an Execute: it reads this
-# A deleted test or read-only cell comes back from the release, so the test is still marked.
+c.IsolatedExecute.release_directory = str(COURSE_DIR / "release")
+# What a sandboxed kernel must not see, besides the nbgrader course folder (covered always).
+c.IsolatedExecute.hidden_paths = [str(HERE), str(settings.data_path), str(exchange)]
+# A deleted test or read-only cell comes back from the release, so the test is still marked; an
+# added code cell is dropped and a course code cell put back as released (RestoreCourseCells).
 c.Autograde.sanitize_preprocessors = [
     ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCourseCells, OverwriteCells, CheckCellMetadata,
 ]

@@ -171,6 +171,13 @@ class Settings(BaseSettings):
         "jupyterhub-idle-culler (her work is saved; she starts again by opening a unit).",
     )
 
+    sandbox_user: str = Field(
+        default="odp-sandbox",
+        description="Unprivileged system user every grading kernel runs as when the grader runs as "
+        "root (CI, `odp hub`): no groups, no network, nothing of the course's readable. Created "
+        "(no home, no login shell) if missing.",
+    )
+
     @property
     def data_path(self) -> Path:
         path = self.data_dir if self.data_dir.is_absolute() else self.content_root / self.data_dir

@@ -64,6 +64,10 @@ def _run_kernel(request: dict[str, Any]) -> None:
     try:
         os.setsid()  # a process group of its own, as jupyter_client gives a kernel: interrupts reach it
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        if request.get("sandbox"):  # a grading kernel: its own user and namespaces, before anything else
+            from course.grading.sandbox import Sandbox
+
+            Sandbox.from_dict(request["sandbox"]).enter()
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1):  # off the fork server's pipes; cell output goes over zmq
             os.dup2(null, fd)
@@ -144,8 +148,11 @@ class ForkServer:
     """One fork server that has imported ``preload``, started by (and dying with) the process
     that uses it."""
 
-    def __init__(self, preload: tuple[str, ...]) -> None:
+    def __init__(self, preload: tuple[str, ...], env: dict[str, str] | None = None) -> None:
         self.preload = (*KERNEL, *preload)
+        # The server's own environment (None: its user's), which every child's memory keeps a copy
+        # of even after it sets its own: the grading server gets a minimal one.
+        self.env = env
         self._proc: subprocess.Popen | None = None
         self._lock = threading.Lock()
 
@@ -157,7 +164,8 @@ class ForkServer:
         # `-c`, not `-m`: the children's __main__ must not be this module.
         proc = subprocess.Popen([sys.executable, "-c", "from course.forking import serve; serve()",
                                  *self.preload],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+                                env=self.env)
         ready = proc.stdout.readline()
         if not ready:
             raise RuntimeError(f"the kernel fork server did not start (exit code {proc.wait()})")
@@ -169,13 +177,15 @@ class ForkServer:
             if self._proc is None or self._proc.poll() is not None:
                 self._proc = self._start()
 
-    def fork(self, argv: list[str], cwd: str, env: dict[str, str]) -> ForkedProcess:
+    def fork(self, argv: list[str], cwd: str, env: dict[str, str],
+             sandbox: dict | None = None) -> ForkedProcess:
         with self._lock:
             if self._proc is None or self._proc.poll() is not None:
                 self._proc = self._start()
             # The kernel must stop if the fork server does (ipykernel watches its parent).
             argv = [*argv, f"--IPKernelApp.parent_handle={self._proc.pid}"]
-            self._proc.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n")
+            request = {"argv": argv, "cwd": cwd, "env": env, "sandbox": sandbox}
+            self._proc.stdin.write(json.dumps(request) + "\n")
             self._proc.stdin.flush()
             reply = self._proc.stdout.readline()
         if not reply:
@@ -194,6 +204,10 @@ class ForkProvisioner(LocalProvisioner):
 
     server: ClassVar[ForkServer]
 
+    def sandbox_request(self) -> dict | None:
+        """The sandbox the child enters before its kernel starts (``course.grading.sandbox``)."""
+        return None
+
     async def launch_kernel(self, cmd: list[str], **kwargs: Any):
         if LAUNCHER not in cmd:
             return await super().launch_kernel(cmd, **kwargs)
@@ -201,7 +215,8 @@ class ForkProvisioner(LocalProvisioner):
         env = dict(kwargs.get("env") or os.environ)
         # In a thread: the first fork waits for the server's imports, and a server's event
         # loop (Voila's) must not stop for it.
-        self.process = await asyncio.to_thread(self.server.fork, cmd[cmd.index(LAUNCHER) + 1:], cwd, env)
+        self.process = await asyncio.to_thread(self.server.fork, cmd[cmd.index(LAUNCHER) + 1:], cwd, env,
+                                               self.sandbox_request())
         self.pid = self.pgid = self.process.pid
         self.cwd = cwd
         return self.connection_info

@@ -15,7 +15,6 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
-import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -30,7 +29,6 @@ from course.grading.failed import flag_submission, withdraw_score
 from course.grading.leaks import SCAN_LIMIT, feedback_problems, feedback_view, grading_fingerprints
 from course.grading.prechecks import Finding, check_submission
 from course.grading.release import released
-from course.grading.remark import remark
 
 
 @dataclass(frozen=True)
@@ -64,13 +62,7 @@ def _load_api(course_dir: Path, timeout: float, forked: bool):
 
     cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
     cfg.Execute.timeout = int(timeout)
-    # Kernels started at once by several workers can be given the same TCP port (jupyter_client
-    # frees a port before the kernel binds it), and cross-talk lands on stderr, which nbgrader
-    # scores as a failed test. Unix sockets named after each kernel's connection file cannot clash.
-    # (ipc paths must be absolute: a kernel started in the submission's folder and a client in
-    # this one would otherwise resolve a relative path to two different sockets.)
-    cfg.KernelManager.transport = "ipc"
-    cfg.KernelManager.ip = str(Path(tempfile.mkdtemp(prefix="odp-grade-")) / "kernel")
+    # (Each kernel's sockets are Unix sockets in its own folder: course.grading.kernels.)
     if forked:
         cfg.Execute.kernel_manager_class = ForkKernelManager
     coursedir = CourseDirectory(config=cfg)
@@ -274,8 +266,7 @@ def grade(course_dir: Path, assignment: str, options: GradeOptions,
                 learner, ok, error, log, seconds = payload
                 w.learner = None
                 finish(learner, _outcome(course_dir, assignment, learner, ok, error, log, seconds,
-                                         findings[learner], options.timeout, prints,
-                                         held.files.get(learner), settings))
+                                         findings[learner], options.timeout, prints))
                 check(learner)
             now = time.monotonic()
             for w in list(pool):
@@ -311,17 +302,12 @@ def grade(course_dir: Path, assignment: str, options: GradeOptions,
 
 
 def _outcome(course_dir: Path, assignment: str, learner: str, ok: bool, error: str, log: str,
-             seconds: float, found: list[Finding], timeout: float, prints: list | None = None,
-             collected: dict[str, bytes] | None = None, settings=None) -> Outcome:
+             seconds: float, found: list[Finding], timeout: float, prints: list | None = None) -> Outcome:
     notes = tuple(f.message for f in found)
     if not ok:
         fatal = [f.message for f in found if f.fatal]
         reason = "; ".join(fatal) if fatal else explain_failure(error, log, timeout)
         return Outcome(learner, "failed", seconds, reason=reason, findings=notes)
-    if collected is not None:  # the score again, from the record, where no learner code runs
-        note = remark(gradebook_url(course_dir), settings, assignment, learner, collected)
-        if note:
-            flag_submission(gradebook_url(course_dir), assignment, learner, note)
     tampered = [f.message for f in found if f.tamper]
     if tampered:  # what the learner did to the course's notebook or folder: for the assessor
         flag_submission(gradebook_url(course_dir), assignment, learner,

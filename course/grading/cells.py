@@ -7,20 +7,18 @@ The released cell holds only a comment; nbgrader restores the hidden call at aut
     mark_test()
     ### END HIDDEN TESTS
 
-The value shown is the score (nbgrader reads it as partial credit); its HTML form is what the
-learner sees in feedback. In a learner's kernel this does nothing: keys never load there.
+The kernel marks nothing: the score is worked out in the grader's own process, from the collected
+record, by ``course.grading.nbgrader_ext.ScoreFromRecord``, which replaces this cell's outputs.
+The kernel has neither the item bank nor the course secret, and runs whatever code the learner
+sent. So this call fails closed: if ScoreFromRecord is missing (a hand-edited config) the cell's
+error scores 0, never full marks (a hidden test that shows nothing earns full marks in nbgrader).
 """
 
 from __future__ import annotations
 
-from course.grading.context import GradingContext, GradingSetupError
-from course.grading.marking import TestMark, mark_folder
+from course.grading.context import GradingSetupError
 
 
-def mark_test() -> TestMark:
-    ctx = GradingContext.from_env()
-    if ctx is None:
-        # Fail closed: a hidden test that shows nothing earns full marks in nbgrader.
-        raise GradingSetupError("this test cell was run outside grading: nothing was marked")
-    return mark_folder(ctx.folder, ctx.bank, ctx.spec, learner=ctx.learner, attempt=ctx.attempt,
-                       course_secret=ctx.course_secret(), data_path=ctx.settings.data_path)
+def mark_test() -> None:
+    raise GradingSetupError("the test is marked by the grader from the response record, not in this "
+                            "kernel: nothing was marked here (is ScoreFromRecord in the autograde steps?)")

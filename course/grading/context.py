@@ -1,15 +1,10 @@
-"""What the grader knows while it runs inside nbgrader: whose submission, which unit and
-attempt, where the item bank and the course secret are.
-
-nbgrader runs each submission's notebook in a fresh kernel, in the submission's folder. The
-``SetGradingContext`` preprocessor puts the learner and assignment in the environment before
-that kernel starts; ``autograder/nbgrader_config.py`` puts the course's content root and data
-folder there. The item bank is read from the course, never from the submission.
+"""What the grader knows, in its own process (never in a grading kernel): whose submission,
+which unit and attempt, where the item bank and the course secret are. The item bank is read
+from the course, never from the submission.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -22,10 +17,6 @@ from course.exceptions import CourseError
 from course.grading.sittings import parse_assignment
 from course.record.keys import SECRET_FILE
 
-LEARNER_ENV = "ODP_GRADING_LEARNER"
-ASSIGNMENT_ENV = "ODP_GRADING_ASSIGNMENT"
-
-
 class GradingSetupError(CourseError):
     """The grader cannot find what it needs (item bank, unit, qualification)."""
 
@@ -36,18 +27,6 @@ class GradingContext:
     assignment: str
     folder: Path
     settings: Settings
-
-    @classmethod
-    def from_env(cls, folder: Path | None = None) -> "GradingContext | None":
-        """The context, or None when this kernel is not grading (a learner running the notebook)."""
-        if os.environ.get("NBGRADER_EXECUTION") != "autograde" and LEARNER_ENV not in os.environ:
-            return None
-        here = Path(folder or Path.cwd()).resolve()
-        # nbgrader's folder layout is autograded/<learner>/<assignment>: the fallback if the
-        # preprocessor did not run (e.g. a hand-edited config).
-        learner = os.environ.get(LEARNER_ENV) or here.parent.name
-        assignment = os.environ.get(ASSIGNMENT_ENV) or here.name
-        return cls(learner, assignment, here, Settings())
 
     @property
     def unit(self) -> str:

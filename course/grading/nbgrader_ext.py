@@ -3,17 +3,23 @@ puts them in nbgrader's own pipelines, so the assessor types nbgrader's own comm
 
 - ``WriteTestItems`` (generate_assignment): writes the key-free ``test-items.json`` into the
   release, from the unit's item bank.
-- ``SetGradingContext`` (autograde, before Execute): tells the kernel whose submission it is.
+- ``RestoreCourseCells`` (autograde, sanitize step): deleted course cells back; code cells the
+  learner added dropped, course code cells put back as released (a tamper note for each).
 - ``SaveMarkingNotes`` (autograde, after SaveAutoGrades): puts the marking notes (e.g. why an
   answer failed its tamper check) in the gradebook as an automatic comment and flags the
   submission for the assessor.
 - ``IsolatedExecute`` (autograde, in place of Execute): the kernel works in a private copy of
-  the submission, away from every other learner's work, with nothing importable in it.
+  the submission, away from every other learner's work, with nothing importable in it, a minimal
+  environment and, when the grader is root, in the grading sandbox (``course.grading.sandbox``).
+- ``ScoreFromRecord`` (autograde, after IsolatedExecute): the test cell's outputs are replaced by
+  the mark worked out here, in the grader's process, from the collected record; whatever the
+  kernel printed for that cell is discarded.
 """
 
 from __future__ import annotations
 
-import os
+import dataclasses
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -25,14 +31,23 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
 from nbgrader.api import Comment, Gradebook
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Unicode
+from nbgrader.coursedir import CourseDirectory
+from traitlets import List, Unicode
 
 from course.config import Settings
 from course.content import load_course
+from course.content.scaffold import TEST_CELL_ID
 from course.exam import write_public_items
-from course.grading.context import ASSIGNMENT_ENV, LEARNER_ENV
+from course.grading import sandbox
+from course.grading.context import GradingContext
+from course.grading.marking import mark_folder
+from course.grading.saved import KERNEL_ANSWERS, write_kernel_answers
 from course.grading.sittings import parse_assignment
 from course.record import RECORD_FILE
+
+# Where the sanitize step leaves its tamper notes for the autograde step (nbgrader runs the two
+# as separate conversions); the sanitize step always overwrites it, so a learner cannot set it.
+NOTES_KEY = "odp_grading"
 
 
 class WriteTestItems(NbGraderPreprocessor):
@@ -58,18 +73,28 @@ class WriteTestItems(NbGraderPreprocessor):
 
 
 class RestoreCourseCells(NbGraderPreprocessor):
-    """Puts back course cells a learner deleted, in their place, before nbgrader's OverwriteCells
-    restores their content. (nbgrader's own ``add_missing_cells`` fails with a KeyError when the
-    cell before a deleted test cell is a read-only cell, as in our notebooks.)"""
+    """The sanitize step: what runs at autograde is the course's code, plus the learner's own
+    editable code cells and nothing else.
+
+    - Course cells a learner deleted come back, in their place, before nbgrader's OverwriteCells
+      restores their content. (nbgrader's own ``add_missing_cells`` fails with a KeyError when the
+      cell before a deleted test cell is a read-only cell, as in our notebooks.)
+    - A code cell that is not in the release (added, or its nbgrader id or cell id changed) is
+      dropped: it never runs.
+    - A course code cell (in the release, not a solution cell) gets the release's source back.
+    - The learner's own code (solution code cells, and a Level 7 workbook's editable analysis
+      cells: in the release with no nbgrader metadata, known by their cell id) stays as she wrote it.
+
+    What was dropped or put back is noted in the notebook's metadata for ``ScoreFromRecord`` and
+    ``SaveMarkingNotes`` (the assessor sees it; the submission is flagged)."""
 
     release_directory = Unicode("", help="Absolute path of the nbgrader course's release folder.").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
-        info = resources["nbgrader"]
-        path = Path(self.release_directory) / info["assignment"] / f"{info['notebook']}.ipynb"
-        if not path.is_file():
+        nb.metadata.pop(NOTES_KEY, None)  # only this step writes it
+        released = released_notebook(self.release_directory, resources)
+        if released is None:
             return nb, resources
-        released = nbformat.read(path, as_version=4)
         have = {_gid(c) for c in nb.cells if _gid(c)}
         cells, last_known = list(nb.cells), -1
         for cell in released.cells:
@@ -82,20 +107,84 @@ class RestoreCourseCells(NbGraderPreprocessor):
                 self.log.warning("Course cell %s was deleted: putting it back", gid)
                 last_known += 1
                 cells.insert(last_known, cell)
-        nb.cells = cells
+        nb.cells, added, reset = sanitize_code_cells(cells, released)
+        notes = []
+        if added:
+            notes.append(f"Changed by the learner: added {added} code cell{'s' if added != 1 else ''}: "
+                         "removed, not run.")
+        if reset:
+            notes.append(f"Changed by the learner: edited {reset} of the course's code cell{'s' if reset != 1 else ''}: "
+                         "put back as released before it ran.")
+        if notes:
+            self.log.warning("Sanitized %s/%s: %s", resources["nbgrader"]["student"],
+                             resources["nbgrader"]["assignment"], " ".join(notes))
+            nb.metadata[NOTES_KEY] = {"notes": notes}
         return nb, resources
+
+
+def released_notebook(release_directory: str, resources: ResourcesDict) -> NotebookNode | None:
+    info = resources["nbgrader"]
+    path = Path(release_directory) / info["assignment"] / f"{info['notebook']}.ipynb"
+    return nbformat.read(path, as_version=4) if path.is_file() else None
+
+
+def _editable_ids(released: NotebookNode) -> set[str]:
+    """The release's code cells the learner may change: no nbgrader metadata (a workbook's
+    analysis cells), or solution cells."""
+    return {c.get("id") for c in released.cells if c.cell_type == "code" and c.get("id")
+            and (not _gid(c) or utils.is_solution(c))}
+
+
+def sanitize_code_cells(cells: list, released: NotebookNode) -> tuple[list, int, int]:
+    """The cells with every code cell not in the release dropped and every course code cell's
+    source put back; and how many were dropped and put back."""
+    from course.grading.prechecks import is_preheat_cell  # (prechecks imports this module)
+
+    by_gid = {_gid(c): c for c in released.cells if _gid(c)}
+    editable = _editable_ids(released) - {c.get("id") for c in released.cells if _gid(c)}
+    kept, seen, added, reset = [], set(), 0, 0
+    for cell in cells:
+        if cell.cell_type != "code":
+            kept.append(cell)
+            continue
+        gid = _gid(cell)
+        if gid:
+            ours = by_gid.get(gid)
+            if ours is None or ours.cell_type != "code" or gid in seen:
+                added += 1
+                continue
+            seen.add(gid)
+            if not utils.is_solution(ours) and cell.source != ours.source:
+                # (the test cell's hidden part is put back after this by nbgrader's OverwriteCells)
+                cell.source = ours.source
+                reset += 1
+            kept.append(cell)
+        elif cell.get("id") in editable and cell.get("id") not in seen:
+            seen.add(cell.get("id"))
+            kept.append(cell)
+        elif not is_preheat_cell(cell):  # the unit app's own cell is the course's: dropped, not counted
+            added += 1
+    return kept, added, reset
+
+
+def learner_code(nb: NotebookNode, released: NotebookNode | None) -> list[int]:
+    """The code cells (1-based) whose source is not the release's: the learner's own code."""
+    if released is None:
+        return [i for i, c in enumerate(nb.cells, 1) if c.cell_type == "code"]
+    ours = {c.get("id"): c.source for c in released.cells if c.cell_type == "code"}
+    ours.update({_gid(c): c.source for c in released.cells if c.cell_type == "code" and _gid(c)})
+    mine = []
+    for i, cell in enumerate(nb.cells, 1):
+        if cell.cell_type != "code" or (_gid(cell) and not utils.is_solution(cell)):
+            continue  # course code: its source is the release's (sanitize step)
+        key = _gid(cell) or cell.get("id")
+        if ours.get(key, "").strip() != cell.source.strip():
+            mine.append(i)
+    return mine
 
 
 def _gid(cell) -> str | None:
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-
-
-class SetGradingContext(NbGraderPreprocessor):
-    def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
-        # The kernel nbgrader starts next inherits this process's environment.
-        os.environ[LEARNER_ENV] = resources["nbgrader"]["student"]
-        os.environ[ASSIGNMENT_ENV] = resources["nbgrader"]["assignment"]
-        return nb, resources
 
 
 class SaveMarkingNotes(NbGraderPreprocessor):
@@ -114,6 +203,10 @@ class SaveMarkingNotes(NbGraderPreprocessor):
                     grade_id = cell.metadata["nbgrader"]["grade_id"]
                     with Gradebook(info["db_url"]) as gb:
                         self._save(gb, info, grade_id, notes, flagged)
+        if resources.get("odp_notes"):  # no test cell took them (a written assignment)
+            from course.grading.failed import flag_submission
+
+            flag_submission(info["db_url"], info["assignment"], info["student"], " ".join(resources["odp_notes"]))
         return nb, resources
 
     @staticmethod
@@ -153,22 +246,98 @@ def private_copy(folder: Path) -> Path:
 
 
 class IsolatedExecute(Execute):
-    """nbgrader's ``Execute``, with the kernel in a private copy of the submission's folder.
+    """nbgrader's ``Execute``, with the kernel in a private copy of the submission's folder, with
+    a minimal environment, and in the grading sandbox when the grader is root.
 
     nbgrader runs the kernel in ``autograded/<learner>/<assignment>``, beside every other
-    learner's work, with the folder first on ``sys.path``. Here the kernel's folder is a fresh
-    private copy holding nothing importable, removed when the notebook has run; the steps after
-    this one read the autograded folder as before."""
+    learner's work, with the folder first on ``sys.path`` and the grader's whole environment.
+    Here the kernel's folder is a fresh private copy holding nothing importable, removed when the
+    notebook has run, and the kernel is a ``GradingKernelManager``'s (``course.grading.kernels``).
+    The learner's trusted saved answers are worked out here and left in that folder for the
+    kernel (a workbook shows its saved analyses): the kernel never needs the course secret.
+    A notebook holding learner code is not run at all where no sandbox can be made."""
+
+    release_directory = Unicode("", help="Absolute path of the nbgrader course's release folder.").tag(config=True)
+    hidden_paths = List(Unicode(), help="Folders and files a sandboxed grading kernel must not see "
+                        "(covered in its mount namespace), besides the nbgrader course folder.").tag(config=True)
+
+    def __init__(self, *args, **kwargs):
+        from traitlets.utils.importstring import import_item
+
+        from course.grading.kernels import GradingKernelManager
+
+        super().__init__(*args, **kwargs)
+        # nbgrader's Execute passes its default kernel manager as an argument, which would win over
+        # the config's (`odp grade` configures the forked one): the config's, else ours.
+        wanted = (self.config.get("IsolatedExecute", {}).get("kernel_manager_class")
+                  or self.config.get("Execute", {}).get("kernel_manager_class") or GradingKernelManager)
+        self.kernel_manager_class = import_item(wanted) if isinstance(wanted, str) else wanted
+        if not issubclass(self.kernel_manager_class, GradingKernelManager):
+            raise ValueError("IsolatedExecute needs a course.grading.kernels.GradingKernelManager, not "
+                             f"{self.kernel_manager_class.__name__}")
+        self._sandbox: sandbox.Sandbox | None = None
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict, km=None):
+        info = resources["nbgrader"]
+        resources["odp_notes"] = list(nb.metadata.pop(NOTES_KEY, {}).get("notes", []))
         folder = Path(resources["metadata"]["path"])
+        settings = Settings()
+        self._sandbox = None
+        if sandbox.available():
+            course_root = CourseDirectory(config=self.config).root
+            self._sandbox = sandbox.Sandbox.for_grading(
+                settings.sandbox_user, [course_root, *self.hidden_paths, Path.home()])
+        else:
+            mine = learner_code(nb, released_notebook(self.release_directory, resources))
+            if mine:
+                raise sandbox.SandboxError(
+                    f"{info['notebook']}.ipynb holds the learner's own code (cell{'s' if len(mine) != 1 else ''} "
+                    f"{', '.join(map(str, mine))}): it {sandbox.NEEDS_SANDBOX}")
         work = private_copy(folder)
+        write_kernel_answers(folder, work, info["student"], info["assignment"], settings)
+        if self._sandbox is not None:
+            self._sandbox.give(work)
         resources["metadata"]["path"] = str(work)
         try:
             return super().preprocess(nb, resources, km)
         finally:
             resources["metadata"]["path"] = str(folder)
             shutil.rmtree(work, ignore_errors=True)
+
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        km.sandbox = self._sandbox
+        return km
+
+
+class ScoreFromRecord(NbGraderPreprocessor):
+    """autograde, after IsolatedExecute and before SaveAutoGrades: the unit test's score, from
+    the submission's record as collected, by the one marking rule
+    (:func:`course.grading.marking.mark_folder`), in the grader's own process. The test cell's
+    outputs become that mark (nbgrader reads its plain text as partial credit; its HTML is what
+    the learner sees in feedback); whatever the kernel printed there is discarded. The sanitize
+    step's tamper notes join the mark's notes."""
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
+        cells = [c for c in nb.cells if c.cell_type == "code" and utils.is_grade(c) and _gid(c) == TEST_CELL_ID]
+        if not cells:
+            return nb, resources
+        info = resources["nbgrader"]
+        collected = Path(CourseDirectory(config=self.config).format_path(
+            "submitted", info["student"], info["assignment"]))
+        settings = Settings()
+        ctx = GradingContext(info["student"], info["assignment"], collected, settings)
+        mark = mark_folder(collected, ctx.bank, ctx.spec, learner=ctx.learner, attempt=ctx.attempt,
+                           course_secret=ctx.course_secret(), data_path=settings.data_path)
+        notes = tuple(resources.get("odp_notes", []))
+        if notes:
+            mark = dataclasses.replace(mark, notes=mark.notes + notes, flagged=True)
+            resources["odp_notes"] = []  # now in the mark's notes: SaveMarkingNotes saves them
+        data, meta = mark._repr_mimebundle_()
+        for cell in cells:
+            cell.outputs = [nbformat.v4.new_output("execute_result", data=data, metadata=meta,
+                                                   execution_count=cell.get("execution_count"))]
+        return nb, resources
 
 
 class RefuseLeakyFeedback(NbGraderPreprocessor):

@@ -47,7 +47,7 @@ def _read(path: Path) -> tuple[nbformat.NotebookNode | None, Finding | None]:
     return nb, None
 
 
-def _ours(cell) -> bool:
+def is_preheat_cell(cell) -> bool:
     """The unit app's own preheat cell (course.serve.preheat), exactly as the course writes it:
     not something the learner added."""
     return PREHEAT_TAG in cell.get("metadata", {}).get("tags", []) and cell.source == PREHEAT_CELL
@@ -86,7 +86,7 @@ def check_submission(folder: Path, released: dict[str, nbformat.NotebookNode]) -
                   and c.metadata["nbgrader"].get("locked") and got[_grade_id(c)].source != c.source]
         if edited:
             findings.append(Finding(False, f"{name}: read-only cell(s) {', '.join(edited)} were edited (restored from the source)", True))
-        added = sum(1 for c in nb.cells if c.cell_type == "code" and not _grade_id(c) and not _ours(c))
+        added = sum(1 for c in nb.cells if c.cell_type == "code" and not _grade_id(c) and not is_preheat_cell(c))
         if added:
             findings.append(Finding(False, f"{name}: the learner added {added} code cell(s)", True))
         text = sum(1 for c in nb.cells if c.cell_type in ("markdown", "raw") and not _grade_id(c))

@@ -58,3 +58,50 @@ def saved_answers(folder: Path, unit_id: str, learner: str, course_secret: bytes
         else:
             out[i] = SavedAnswer(i, entry.response, entry.at)
     return out
+
+
+# -- the grading kernel's copy ------------------------------------------------------------------
+# A workbook's grading kernel shows the learner's saved analyses (the assessor's copy). The kernel
+# holds no course secret, so the grader checks the record and leaves the trusted answers here,
+# in the kernel's private folder (IsolatedExecute): her own answers, nothing secret.
+KERNEL_ANSWERS = ".odp-saved-answers.json"
+
+
+def write_kernel_answers(folder: Path, work: Path, learner: str, assignment: str, settings) -> None:
+    """Check the record in ``folder`` (the submission) here, in the grader, and write every
+    item's trusted answer into ``work`` (the kernel's folder)."""
+    import json
+
+    from course.grading.sittings import parse_assignment
+    from course.record.keys import SECRET_FILE
+
+    unit_id, attempt = parse_assignment(assignment)
+    try:
+        _, entries = read_record(Path(folder) / RECORD_FILE)
+        items = sorted({e.item for e in entries if e.kind == "answer"})
+    except RecordError:
+        items = []   # saved_answers below says why, item by item; nothing to list
+    secret_path = settings.data_path / SECRET_FILE
+    secret = bytes.fromhex(secret_path.read_text().strip()) if secret_path.exists() else None
+    answers = saved_answers(folder, unit_id, learner, secret, items, attempt=attempt, data_path=settings.data_path)
+    # What any other item reads as: the record's own problem, if it has one.
+    missing = saved_answers(folder, unit_id, learner, secret, ["-"], attempt=attempt,
+                            data_path=settings.data_path)["-"].problem
+    payload = {"problem": missing,
+               "answers": {i: {"response": a.response, "saved_at": a.saved_at, "problem": a.problem}
+                           for i, a in answers.items()}}
+    (Path(work) / KERNEL_ANSWERS).write_text(json.dumps(payload))
+
+
+def kernel_answer(folder: Path, item: str) -> SavedAnswer:
+    """In a grading kernel: the learner's trusted answer to ``item``, as the grader left it."""
+    import json
+
+    try:
+        payload = json.loads((Path(folder) / KERNEL_ANSWERS).read_text())
+    except (OSError, ValueError):
+        return SavedAnswer(item, None, None, "the grader left this kernel no saved answers")
+    found = payload.get("answers", {}).get(item)
+    if found is None:
+        return SavedAnswer(item, None, None, payload.get("problem"))
+    return SavedAnswer(item, found.get("response"), found.get("saved_at"), found.get("problem"))

@@ -37,6 +37,8 @@ BAD = {
     "kernel-crash": "a cell that ends the kernel",
     "huge-output": "a cell that prints 100 MB",
     # Hostile submissions (issue 15): each is graded at what its honest record earns, flagged.
+    # Added code cells are dropped unrun at the sanitize step (RestoreCourseCells), so these reach
+    # no kernel; tests/grading/test_sandbox.py runs such code where learner code does run.
     "reads-secrets": "an added cell prints the course secret and the item bank, drops NBGRADER_EXECUTION",
     "shadows-course": "ships its own course/grading/cells.py whose mark_test shows nothing",
     "writes-others": "an added cell makes two other learners' collected records writable and appends to them",
@@ -168,7 +170,7 @@ def _spoil(folder: Path, assignment: str, s: Submission, bank: ItemBank, paper: 
 
 def expected_score(s: Submission) -> float | None:
     """The official score (None where nbgrader cannot grade the notebook at all)."""
-    if s.kind in ("invalid-json", "non-utf8", "other-assignment", "kernel-crash"):
+    if s.kind in ("invalid-json", "non-utf8", "other-assignment"):
         return None
     if s.kind in ("missing-record", "other-learners-record"):
         return 0.0

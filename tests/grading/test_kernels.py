@@ -9,6 +9,7 @@ import asyncio
 import os
 import signal
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -42,15 +43,59 @@ def run(folder, *cells: str, timeout: int = 20, env: dict[str, str] | None = Non
     return ["".join(o.get("text", "") for o in c.outputs if o.output_type == "stream") for c in nb.cells]
 
 
-def test_a_forked_kernel_runs_in_the_submission_folder_with_its_environment(tmp_path, server):
+def test_a_forked_kernel_runs_in_the_submission_folder_with_nothing_of_the_graders_environment(tmp_path, server):
     (tmp_path / "here.txt").write_text("the submission's file")
-    out = run(tmp_path, "import os, sys; print(os.getcwd()); print(os.environ['ODP_GRADING_LEARNER'])",
+    secrets = {"ODP_CONTENT_ROOT": "/the/banks", "ODP_DATA_DIR": "/the/secret",
+               "ODP_GRADEBOOK_URL": "postgresql://grader:pw@db/odp"}
+    out = run(tmp_path, "import os, sys; print(os.getcwd()); print(sorted(os.environ))",
               "print(open('here.txt').read())",
               "print(sys.path[0])",
-              env={"ODP_GRADING_LEARNER": "learner-7"})
-    assert out[0].split() == [str(tmp_path), "learner-7"]
+              # what the process was started with (the fork server's), not only os.environ
+              "print(open('/proc/self/environ', 'rb').read().decode(errors='replace'))",
+              env=secrets)
+    cwd, names = out[0].splitlines()
+    assert cwd == str(tmp_path)
+    assert not [n for n in eval(names) if n.startswith("ODP_")]
+    assert "HOME" in names and "NBGRADER_EXECUTION" in names
     assert out[1].strip() == "the submission's file"
     assert out[2].strip() == str(tmp_path)
+    assert not any(v in out[3] for v in secrets.values())
+    assert "ODP_" not in out[3]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the grading sandbox needs root (CI is root)")
+def test_a_sandboxed_forked_kernel_has_its_own_user_no_network_and_covered_folders(tmp_path, server):
+    from course.grading.sandbox import Sandbox
+
+    import shutil
+    import tempfile
+
+    # Outside pytest's 0700 folder, as IsolatedExecute's private copies are: a world-readable
+    # bank, so only the sandbox's covering keeps it from the kernel.
+    top = Path(tempfile.mkdtemp(prefix="odp-kernel-test-"))
+    top.chmod(0o755)
+    request_cleanup = lambda: shutil.rmtree(top, ignore_errors=True)  # noqa: E731
+    hidden = top / "banks"
+    hidden.mkdir(mode=0o755)
+    (hidden / "unit.yaml").write_text("key: B")
+    (hidden / "unit.yaml").chmod(0o644)
+    work = Path(tempfile.mkdtemp(prefix="odp-kernel-"))
+    sandbox = Sandbox.for_grading("odp-sandbox", [hidden])
+    sandbox.give(work)
+
+    class Sandboxed(ForkKernelManager):
+        pass
+
+    Sandboxed.sandbox = sandbox
+    out = run(work, "import os, socket\nprint(os.getuid(), os.getgroups())",
+              f"print(os.listdir({str(hidden)!r}))",
+              "s = socket.socket(); s.settimeout(2); print(s.connect_ex(('127.0.0.1', 22)) != 0)",
+              manager=Sandboxed)
+    request_cleanup()
+    shutil.rmtree(work, ignore_errors=True)
+    assert out[0].split()[0] == str(sandbox.uid) and out[0].strip().endswith("[]")
+    assert out[1].strip() == "[]"
+    assert out[2].strip() == "True"
 
 
 def test_the_kernel_has_the_course_imported_and_the_namespace_of_a_fresh_kernel(tmp_path, server):

@@ -254,11 +254,16 @@ def test_a_served_learners_submission_the_service_did_not_hand_in_is_not_scored(
     assert "not handed in by the course service" in " ".join(m.notes)
 
 
-def test_the_hidden_test_fails_closed_outside_grading(monkeypatch):
+def test_the_hidden_test_marks_nothing_in_a_kernel_even_when_grading(monkeypatch):
+    # The score comes from ScoreFromRecord, in the grader: a kernel that calls mark_test() gets an
+    # error (0 in nbgrader), never a score, whatever its environment says.
     from course.grading.cells import mark_test
     from course.grading.context import GradingSetupError
 
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    monkeypatch.delenv("ODP_GRADING_LEARNER", raising=False)
-    with pytest.raises(GradingSetupError):
-        mark_test()
+    for value in (None, "autograde"):
+        if value is None:
+            monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+        else:
+            monkeypatch.setenv("NBGRADER_EXECUTION", value)
+        with pytest.raises(GradingSetupError, match="nothing was marked"):
+            mark_test()
