@@ -82,7 +82,14 @@ def _run_kernel(request: dict[str, Any]) -> None:
 
         from ipykernel.kernelapp import IPKernelApp
 
-        IPKernelApp.launch_instance(argv=request["argv"])
+        app = IPKernelApp.instance()
+        app.initialize(request["argv"])
+        if "ipywidgets" in sys.modules:
+            # ipywidgets registers its comm targets when it is imported inside a kernel; here it
+            # was imported by the fork server, before any kernel, so the page's widget manager
+            # found no `jupyter.widget.control` target and asked for each widget's state in turn.
+            sys.modules["ipywidgets"].register_comm_target()
+        app.start()
         code = 0
     finally:
         os._exit(code)

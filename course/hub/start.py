@@ -31,6 +31,7 @@ from course.hub import accounts, release
 from course.hub.layout import HubLayout, check_homes, check_private
 from course.hub.postgres import Cluster
 from course.hub.roster import PEOPLE_GROUP
+from course.reachable import let_others_through
 
 CONFIG = Path(__file__).resolve().parent / "jupyterhub_config.py"
 PROXY = Path(__file__).resolve().parent / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -43,7 +44,7 @@ def set_up(settings: Settings) -> HubLayout:
                           "server as that person (run it with sudo)")
     if not PROXY.exists():
         raise CourseError(f"JupyterHub's proxy is not installed ({PROXY}): run `make hub-deps`")
-    _python_usable_by_all()
+    let_others_through(lambda line: print(f"odp hub: {line}", flush=True))
     layout = HubLayout(settings.hub_dir)
     staff, service_user = settings.hub_staff_group, settings.hub_service_user
     layout.root.mkdir(parents=True, exist_ok=True)
@@ -95,18 +96,6 @@ def set_up(settings: Settings) -> HubLayout:
     check_private([layout.service, layout.marking, layout.postgres, layout.runtime, layout.course, banks])
     check_homes([Path(pwd.getpwnam(n).pw_dir) for n in accounts.members(PEOPLE_GROUP)])
     return layout
-
-
-def _python_usable_by_all() -> None:
-    """Everyone's server and the service run this Python: each folder above it must let other
-    users through (a pyenv under /root, 0700, would not). Only the right to pass through is
-    added (o+x), never to list."""
-    for top in {Path(os.path.realpath(sys.executable)), Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()}:
-        for folder in [p for p in top.parents if p != Path("/")]:
-            mode = folder.stat().st_mode
-            if not mode & 0o001:
-                folder.chmod(mode | 0o001)
-                print(f"odp hub: let other users pass through {folder} (o+x) to reach Python", flush=True)
 
 
 def _course_folder(settings: Settings, layout: HubLayout) -> None:

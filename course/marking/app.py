@@ -307,12 +307,6 @@ def course_content(root: Path | None = None) -> CourseContent:
 def ready() -> None:
     """The page's first cell: read the course content, then, in a preheated kernel, wait for the
     page's request (at once otherwise). Nothing here knows who is marking."""
-    import ipywidgets
-
-    # ipywidgets registers its comm targets when imported in a kernel; a forked kernel had it
-    # imported by its fork server, outside any kernel, so the page's widget manager found no
-    # `jupyter.widget.control` target and fell back to asking for each widget's state in turn.
-    ipywidgets.register_comm_target()
     course_content()
     from voila.utils import wait_for_request
 
