@@ -3,7 +3,10 @@ course service, where her pages and her line manager's read them.
 
 ``odp grade`` runs this when it finishes and ``odp publish`` runs it on its own; publishing
 again replaces what was published, so either can be re-run without harm. A submission that
-failed to grade is never published as a mark: the learner keeps "awaiting your result".
+failed to grade is never published as a mark: the learner keeps "awaiting your result", and if
+an earlier grading of it was published, the same request withdraws that result (a regrade that
+failed clears the gradebook, failed.py), so she reads "being checked again" and no figure counts
+the old pass until a good regrade is published.
 """
 
 from __future__ import annotations
@@ -18,13 +21,21 @@ from course.grading.sittings import parse_assignment
 from course.service.client import ServiceClient
 
 
+def failed_attempts(db_url: str, assignment: str) -> list[dict]:
+    """The attempts of ``assignment`` that failed to grade: whatever was published for them
+    before is withdrawn (the reason goes to the service's history, never to the learner)."""
+    unit, attempt = parse_assignment(assignment)
+    return [{"learner": learner, "unit": unit, "attempt": attempt, "reason": (o["reason"] or "")[:2000]}
+            for learner, o in sorted(load_outcomes(db_url, assignment).items()) if o["status"] == "failed"]
+
+
 def gradebook_results(db_url: str, course: CourseContent, course_dir: Path,
                       assignment: str, data_path: Path | None = None) -> tuple[list[dict], list[str]]:
     """What to publish for one assignment (``<unit>`` or ``<unit>-attempt-N``), and why any
     learner's result is withheld (failed to grade, marking not finished, or feedback that holds
     a key or the course secret: the leak scan runs on every page before it is sent)."""
     unit, attempt = parse_assignment(assignment)
-    failed = {k: v["reason"] for k, v in load_outcomes(db_url, assignment).items() if v["status"] == "failed"}
+    failed = {a["learner"]: a["reason"] for a in failed_attempts(db_url, assignment)}
     rows, withheld = [], [f"{learner}: grading failed ({reason})" for learner, reason in sorted(failed.items())]
 
     prints: list = []
@@ -62,12 +73,13 @@ def gradebook_results(db_url: str, course: CourseContent, course_dir: Path,
     return rows, withheld
 
 
-def publish(client: ServiceClient, rows: list[dict]) -> tuple[int, list[str]]:
-    """Send the rows; returns how many were stored and the learners the service does not know."""
-    if not rows:
-        return 0, []
-    got = client.call("POST", "/api/results", {"results": rows})
-    return got["published"], got.get("not_enrolled", [])
+def publish(client: ServiceClient, rows: list[dict], withdrawn: list[dict] = ()) -> tuple[int, int, list[str]]:
+    """Send the rows and the attempts to withdraw, in one request; returns how many results were
+    stored, how many were withdrawn, and the learners the service does not know."""
+    if not rows and not withdrawn:
+        return 0, 0, []
+    got = client.call("POST", "/api/results", {"results": rows, "withdrawn": list(withdrawn)})
+    return got["published"], got.get("withdrawn", 0), got.get("not_enrolled", [])
 
 
 def publish_assignment(settings, course_dir: Path, assignment: str) -> tuple[int, list[str]]:
@@ -82,7 +94,12 @@ def publish_assignment(settings, course_dir: Path, assignment: str) -> tuple[int
     if client is None:
         raise CourseError("no course service to publish to: start `odp serve` (or set ODP_SERVICE_URL "
                           f"and ODP_SERVICE_TOKEN), then run `odp publish {assignment}`")
-    rows, withheld = gradebook_results(gradebook_url(course_dir), require_course(settings.content_root),
+    db_url = gradebook_url(course_dir)
+    rows, withheld = gradebook_results(db_url, require_course(settings.content_root),
                                        course_dir, assignment, settings.data_path)
-    count, unknown = publish(client, rows)
-    return count, withheld + [f"{learner}: not enrolled in the course service's store" for learner in unknown]
+    count, withdrawn, unknown = publish(client, rows, failed_attempts(db_url, assignment))
+    # the CLI prints each note after "withheld "
+    notes = [f"{withdrawn} earlier result(s) too: withdrawn from the course service, as their regrade "
+             "failed (the learner reads \"Your result is being checked again\")"] if withdrawn else []
+    return count, withheld + notes + [f"{learner}: not enrolled in the course service's store"
+                                      for learner in unknown]

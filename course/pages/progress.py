@@ -68,7 +68,7 @@ def unit_block(u: UnitStatus, links: PageLinks, as_of: date) -> str:
     if u.attempts:
         rows = [(f"Attempt {a.number}", uk_datetime(a.submitted_at, empty="not recorded"),
                  _score(a.provisional_score, a.provisional_max, "not shown"),
-                 _score(a.score, a.max_score, "awaiting result"), _outcome(a),
+                 _score(a.score, a.max_score, _outcome(a)), _outcome(a),
                  a) for a in u.attempts]
         parts.append(attempts_table(u, rows, links))
     if u.topics:
@@ -148,6 +148,8 @@ def _score(score: float | None, top: float | None, empty: str) -> str:
 
 
 def _outcome(a: Attempt) -> str:
+    if a.rechecking:
+        return "being checked again"
     if a.passed is None:
         return "awaiting result"
     return "passed" if a.passed else "not passed"

@@ -4,6 +4,8 @@ One function for every page that says it: my progress, the course home and a lin
 team table. A unit is, in order:
 
 - **passed**: an attempt is graded as a pass;
+- **being checked again**: an attempt's published result was withdrawn because its regrade
+  failed, and no new result is published yet (it counts as neither pass nor fail);
 - **awaiting result**: the newest attempt is submitted and not graded yet;
 - **not yet passed**: the newest attempt is graded and did not pass; a resit is open from the
   day the unit's resit policy allows (``cool_off_days`` after the result), while attempts are
@@ -22,8 +24,9 @@ from course.content.model import ResitPolicy, Unit
 from course.pages.ukformat import uk_date
 from course.tracking.activity import Attempt, UnitActivity, unit_key
 
-NOT_STARTED, IN_PROGRESS, AWAITING, PASSED, NOT_PASSED = (
-    "not_started", "in_progress", "awaiting_result", "passed", "not_passed")
+NOT_STARTED, IN_PROGRESS, AWAITING, PASSED, NOT_PASSED, RECHECKING = (
+    "not_started", "in_progress", "awaiting_result", "passed", "not_passed", "being_checked_again")
+RECHECKING_WORDS = "Your result is being checked again"
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class UnitStatus:
             case "passed":
                 n = next(a.number for a in self.attempts if a.passed)
                 return "Passed" + ("" if n == 1 else f" at attempt {n}")
+            case "being_checked_again":
+                return RECHECKING_WORDS
             case "awaiting_result":
                 return f"{self.test_word.capitalize()} submitted: awaiting your result"
             case "not_passed":
@@ -107,6 +112,8 @@ def unit_status(qual: Qualification, ref: UnitRef, unit: Unit | None,
     resit_from, left = None, 0
     if a.passed:
         state = PASSED
+    elif any(x.rechecking for x in a.attempts):
+        state = RECHECKING
     elif newest is not None and not newest.graded:
         state = AWAITING
     elif newest is not None:
@@ -148,8 +155,8 @@ class Step:
 
 def next_step(units: list[UnitStatus], as_of: date) -> Step:
     """The one thing to do next, first match wins: a resit that is open, the test of a unit
-    whose practice is all done, a unit in progress (the most recent), the first unit not started, a resit that opens later, waiting for a
-    result, or done."""
+    whose practice is all done, a unit in progress (the most recent), the first unit not started, a resit that opens later, a
+    result being checked again, waiting for a result, or done."""
     if not units:
         return Step("There are no units listed for this qualification yet.")
     open_resits = [u for u in units if u.state == NOT_PASSED and u.attempts_left
@@ -175,6 +182,10 @@ def next_step(units: list[UnitStatus], as_of: date) -> Step:
     if later:
         u = later[0]
         return Step(f"Revise for {u.label}: your resit opens on {uk_date(u.resit_from)}.", u)
+    checking = [u for u in units if u.state == RECHECKING]
+    if checking:
+        return Step(f"{RECHECKING_WORDS} for {checking[0].label}: you will see it here when "
+                    "your assessor has published it.", checking[0])
     waiting = [u for u in units if u.state == AWAITING]
     if waiting:
         return Step(f"Wait for your result for {waiting[0].label}.", waiting[0])
@@ -205,4 +216,6 @@ def next_step_for_manager(units: list[UnitStatus], as_of: date) -> str:
         return f"Start {code}"
     if u.state == AWAITING:
         return f"Awaiting result for {code}"
+    if u.state == RECHECKING:
+        return f"Result for {code} being checked again"
     return step.text

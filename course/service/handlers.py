@@ -12,11 +12,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tornado.web import HTTPError
 
+from course.pages import cache as figure_cache
 from course.service.auth import ServiceAuthMixin
 from course.service.records import KINDS, RequestError
-from course.service.results import PublishedResult, publish
+from course.service.results import PublishedResult, WithdrawnAttempt, publish, withdraw
 from course.tracking.ingest import record_cpd_log
-from course.tracking.models import Learner, Result
+from course.tracking.models import Learner, Result, WithdrawnResult
 from course.tracking.scope import Role
 
 
@@ -42,6 +43,7 @@ class AttemptRequest(Body):
 
 class PublishRequest(Body):
     results: list[PublishedResult] = Field(max_length=5000)
+    withdrawn: list[WithdrawnAttempt] = Field([], max_length=5000)  # regrades that failed
 
 
 class BaseHandler(ServiceAuthMixin):
@@ -169,24 +171,34 @@ class AssignmentHandler(BaseHandler):
 
 
 class ResultsHandler(BaseHandler):
-    """GET: the caller's own results. POST: an assessor publishes results (re-runnable)."""
+    """GET: the caller's own results (and attempts being checked again). POST: an assessor
+    publishes results and withdraws those whose regrade failed, in one transaction (re-runnable)."""
 
     def get(self) -> None:
         learner = self.learner()
         with self.odp.session() as session:
             rows = session.query(Result).filter(Result.learner_id == learner).order_by(
-                Result.unit_id, Result.attempt)
-            self.reply({"results": [{"unit": r.unit_id, "attempt": r.attempt, "score": r.score,
-                                     "max_score": r.max_score, "passed": r.passed,
-                                     "graded_at": r.graded_at.isoformat(),
-                                     "feedback": r.feedback_html is not None} for r in rows]})
+                Result.unit_id, Result.attempt).all()
+            out = [{"unit": r.unit_id, "attempt": r.attempt, "status": "graded", "score": r.score,
+                    "max_score": r.max_score, "passed": r.passed, "graded_at": r.graded_at.isoformat(),
+                    "feedback": r.feedback_html is not None} for r in rows]
+            graded = {(r.unit_id, r.attempt) for r in rows}
+            taken_back = {(w.unit_id, w.attempt) for w in session.query(WithdrawnResult).filter(
+                WithdrawnResult.learner_id == learner)} - graded
+            out += [{"unit": unit, "attempt": n, "status": "being_checked_again", "score": None,
+                     "max_score": None, "passed": None, "graded_at": None, "feedback": False}
+                    for unit, n in sorted(taken_back)]
+            self.reply({"results": sorted(out, key=lambda r: (r["unit"], r["attempt"]))})
 
     def post(self) -> None:
         self.require("assessor")
         req = self.body(PublishRequest)
         with self.odp.session() as session:
+            withdrawn = withdraw(session, self.odp.course, req.withdrawn)
             count, unknown = publish(session, self.odp.course, self.odp.fingerprints, req.results)
-        self.reply({"published": count, "not_enrolled": unknown})
+        if withdrawn or count:  # once committed: no page keeps a withdrawn pass for the minute
+            figure_cache.figures.clear()
+        self.reply({"published": count, "withdrawn": withdrawn, "not_enrolled": unknown})
 
 
 class FeedbackHandler(BaseHandler):

@@ -2,7 +2,9 @@
 
 Publishing the same result again replaces it (one row per learner, unit and attempt), so the
 assessor's commands can run it as often as they like. A result whose feedback gives an answer
-key away is refused before anything is stored.
+key away is refused before anything is stored. An attempt whose regrade failed is withdrawn in
+the same request: its published result is kept as history, counted nowhere, and the learner
+reads "being checked again" until a good grade is published (which restores it).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session
 from course.content import CourseContent
 from course.grading.leaks import Fingerprint, scan_text
 from course.service.records import RequestError
-from course.tracking.ingest import record_result
+from course.tracking.ingest import record_result, withdraw_result
 from course.tracking.models import Learner, Result
 
 
@@ -31,6 +33,29 @@ class PublishedResult(BaseModel):
     passed: bool
     graded_at: datetime | None = None
     feedback_html: str | None = Field(None, max_length=2_000_000)
+
+
+class WithdrawnAttempt(BaseModel):
+    """An attempt whose regrade failed: what the learner was shown for it is taken back."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    learner: str = Field(max_length=64)
+    unit: str = Field(max_length=80)
+    attempt: int = Field(ge=1)
+    reason: str = Field("", max_length=2000)  # why grading failed, for staff; never shown to the learner
+
+
+def withdraw(session: Session, course: CourseContent, attempts: list[WithdrawnAttempt]) -> int:
+    """Withdraw the published results of these attempts (learners not enrolled, and attempts
+    with nothing published, are left alone: running it again changes nothing). Returns how many
+    were withdrawn."""
+    for a in attempts:
+        if a.unit not in course.units:
+            raise RequestError(f"there is no unit {a.unit!r} on this course", 404)
+    now = datetime.now(timezone.utc)
+    return sum(withdraw_result(session, a.learner, a.unit, a.attempt, a.reason, now)
+               for a in attempts if session.get(Learner, a.learner) is not None)
 
 
 def publish(session: Session, course: CourseContent, prints: list[Fingerprint],

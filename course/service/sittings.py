@@ -23,7 +23,7 @@ from course.exam import paper_for
 from course.grading.marking import mark_entries
 from course.service.handin import HandIn
 from course.service.records import ASSIGNMENT_ITEM, TEST_ITEM, RecordBook, RequestError
-from course.tracking.models import Result, TestAttempt
+from course.tracking.models import Result, TestAttempt, WithdrawnResult
 
 
 def utcnow() -> datetime:
@@ -85,6 +85,11 @@ class Sittings:
         rows = session.scalars(select(Result).where(Result.learner_id == learner, Result.unit_id == unit))
         return {r.attempt: r for r in rows}
 
+    def _rechecking(self, session: Session, learner: str, unit: str) -> set[int]:
+        """Attempts whose published result was withdrawn (a failed regrade) and not replaced."""
+        return set(session.scalars(select(WithdrawnResult.attempt).where(
+            WithdrawnResult.learner_id == learner, WithdrawnResult.unit_id == unit)))
+
     def state(self, session: Session, learner: str, unit: str) -> TestState:
         self._bank(unit)
         policy = self.policy(unit)
@@ -100,17 +105,21 @@ class Sittings:
             })
             if row.submitted_at is None:
                 out.open_attempt = row.attempt
-        out.can_start, out.reason = self._may_start(rows, results, policy)
+        out.can_start, out.reason = self._may_start(rows, results, policy,
+                                                    self._rechecking(session, learner, unit))
         return out
 
     def _may_start(self, rows: list[TestAttempt], results: dict[int, Result],
-                   policy: ResitPolicy) -> tuple[bool, str]:
+                   policy: ResitPolicy, rechecking: set[int] = frozenset()) -> tuple[bool, str]:
         if not rows or rows[-1].submitted_at is None:
             return True, ""
         last = rows[-1]
         result = results.get(last.attempt)
         if any(r.passed for r in results.values()):
             return False, "You have passed this test."
+        if result is None and last.attempt in rechecking:
+            return False, (f"Your result is being checked again (attempt {last.attempt}). You can "
+                           "start a new attempt, if you need one, once it is published.")
         if result is None:
             return False, f"Attempt {last.attempt} is waiting for your assessor's result."
         if len(rows) >= policy.attempts:
@@ -127,7 +136,8 @@ class Sittings:
         if rows and rows[-1].submitted_at is None:  # starting again reopens the same paper
             row = rows[-1]
         else:
-            ok, reason = self._may_start(rows, self._results(session, learner, unit), self.policy(unit))
+            ok, reason = self._may_start(rows, self._results(session, learner, unit), self.policy(unit),
+                                         self._rechecking(session, learner, unit))
             if not ok:
                 raise RequestError(reason, 409)
             attempt = len(rows) + 1

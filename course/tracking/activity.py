@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from course.tracking.models import CpdEntry, Learner, LineManager, ProgressEvent, Result
+from course.tracking.models import CpdEntry, Learner, LineManager, ProgressEvent, Result, WithdrawnResult
 from course.tracking.scope import Viewer, visible_learners
 
 
@@ -43,6 +43,8 @@ class Attempt:
     max_score: float | None = None
     passed: bool | None = None  # None until graded
     graded_at: datetime | None = None
+    # Its published result was withdrawn (the regrade failed) and no new one is published yet.
+    rechecking: bool = False
 
     @property
     def graded(self) -> bool:
@@ -131,6 +133,13 @@ def unit_activity(session: Session, learner_ids: list[str], *, as_of: date
         submits[(learner, unit_id)][n] = Attempt(
             n, sent.submitted_at, sent.provisional_score, sent.provisional_max, score, top,
             bool(passed), graded_at)
+    withdrawn = (select(WithdrawnResult.learner_id, WithdrawnResult.unit_id, WithdrawnResult.attempt)
+                 .where(WithdrawnResult.learner_id.in_(learner_ids)).distinct())
+    for learner, unit_id, n in session.execute(withdrawn):
+        sent = submits[(learner, unit_id)].get(n, Attempt(n))
+        if not sent.graded:  # a good grade published since restores the attempt
+            submits[(learner, unit_id)][n] = Attempt(
+                n, sent.submitted_at, sent.provisional_score, sent.provisional_max, rechecking=True)
     for (learner, unit_id), numbers in submits.items():
         unit(learner, unit_id).attempts = [numbers[n] for n in sorted(numbers)]
     return found

@@ -3,7 +3,8 @@
 Progress events come from learners' response records and results from the nbgrader
 gradebook. Both may be replayed (a record re-read, a gradebook re-synced), so both are
 idempotent: the same event recorded twice is stored once, and a result for an attempt that is
-already stored replaces it (an assessor may regrade). The caller owns the transaction.
+already stored replaces it (an assessor may regrade). A result whose regrade failed is
+withdrawn (kept as history, counted nowhere) until a good grade replaces it. The caller owns the transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from course.tracking.errors import TrackingError
 from course.tracking.summary import refresh_learners
 from course.tracking.models import (
-    EVENT_KINDS, CpdEntry, Learner, LineManager, ProgressEvent, Result,
+    EVENT_KINDS, CpdEntry, Learner, LineManager, ProgressEvent, Result, WithdrawnResult,
 )
 
 
@@ -86,6 +87,28 @@ def record_result(session: Session, learner_id: str, unit_id: str, attempt: int,
             setattr(found, name, value)
     session.flush()
     _summarise(session, learner)
+
+
+def withdraw_result(session: Session, learner_id: str, unit_id: str, attempt: int,
+                    reason: str, at: datetime) -> bool:
+    """Take back the published grade of this attempt (its regrade failed): the row moves to
+    ``withdrawn_results``, so it counts nowhere until a grade is recorded again, and the
+    learner's pages say it is being checked again. True if a grade was withdrawn; withdrawing
+    again, or an attempt with no grade, changes nothing."""
+    learner = _require_learner(session, learner_id)
+    found = session.scalar(select(Result).filter_by(learner_id=learner_id, unit_id=unit_id,
+                                                    attempt=attempt))
+    if found is None:
+        return False
+    session.add(WithdrawnResult(
+        learner_id=learner_id, qualification_id=found.qualification_id, unit_id=unit_id,
+        attempt=attempt, score=found.score, max_score=found.max_score, passed=found.passed,
+        graded_at=found.graded_at, feedback_html=found.feedback_html,
+        withdrawn_at=utc_naive(at), reason=reason[:500]))
+    session.delete(found)
+    session.flush()
+    _summarise(session, learner)
+    return True
 
 
 def utc_naive(at: datetime) -> datetime:

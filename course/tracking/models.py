@@ -133,6 +133,31 @@ class Result(Base):
     )
 
 
+class WithdrawnResult(Base):
+    """A published result taken back because its regrade failed: kept here as history, while
+    its row in ``results`` is removed, so no figure counts it as a pass (or a first attempt)
+    until a good grade is published again. The learner reads "being checked again"."""
+
+    __tablename__ = "withdrawn_results"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    qualification_id: Mapped[str] = mapped_column(String(80))
+    unit_id: Mapped[str] = mapped_column(String(80))
+    attempt: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    max_score: Mapped[float] = mapped_column(Float)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    graded_at: Mapped[datetime] = mapped_column(DateTime)
+    feedback_html: Mapped[str | None] = mapped_column(Text)
+    withdrawn_at: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(String(500), default="")  # for staff: why the regrade failed
+
+    __table_args__ = (
+        Index(None, "learner_id", "unit_id", "attempt"),
+    )
+
+
 class LineManager(Base):
     """A line manager's name, so pages show people by name and not by id. Optional: a manager
     with no row here is shown by their id."""

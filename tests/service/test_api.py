@@ -135,12 +135,12 @@ def test_results_are_published_by_an_assessor_only_and_read_by_their_learner_onl
               "passed": True, "feedback_html": "<html><body><p>Well done.</p></body></html>"}
     assert svc.call("ann", "POST", "/api/results", {"results": [result]})[0] == 403
     assert svc.call("mo", "POST", "/api/results", {"results": [result]})[0] == 403
-    ok = (200, {"published": 1, "not_enrolled": []})
+    ok = (200, {"published": 1, "withdrawn": 0, "not_enrolled": []})
     assert svc.call("assessor", "POST", "/api/results", {"results": [result]}) == ok
     assert svc.call("assessor", "POST", "/api/results", {"results": [result]}) == ok  # re-runnable
     stranger = {**result, "learner": "not-enrolled"}
     assert svc.call("assessor", "POST", "/api/results", {"results": [stranger]}) == \
-        (200, {"published": 0, "not_enrolled": ["not-enrolled"]})
+        (200, {"published": 0, "withdrawn": 0, "not_enrolled": ["not-enrolled"]})
     mine = svc.call("ann", "GET", "/api/results")[1]["results"]
     assert [(r["unit"], r["attempt"], r["passed"], r["feedback"]) for r in mine] == [(UNIT, 1, True, True)]
     assert svc.call("bob", "GET", "/api/results")[1]["results"] == []

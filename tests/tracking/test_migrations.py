@@ -14,13 +14,14 @@ from course.tracking.migrations import (
 from course.tracking.models import Base
 
 TABLES = {"departments", "learners", "progress_events", "results", "line_managers", "cpd_entries",
-          "record_heads", "record_entries", "test_attempts", "api_tokens", "role_grants"}
+          "record_heads", "record_entries", "test_attempts", "api_tokens", "role_grants",
+          "withdrawn_results"}
 
 
 def test_upgrade_on_an_empty_sqlite_file_creates_the_schema(tmp_path):
     url = f"sqlite:///{tmp_path / 'new' / 'odp.sqlite'}"  # the folder does not exist yet
     assert current_revision(url) is None
-    assert upgrade_to_head(url) == head_revision() == "0003"
+    assert upgrade_to_head(url) == head_revision() == "0004"
     engine = make_engine(url)
     try:
         found = inspect(engine)
