@@ -20,11 +20,12 @@ from course.service.identity import grant
 from course.tracking.db import session_scope
 from course.tracking.models import Result, TestAttempt, WithdrawnResult
 from course.tracking.scope import Role
+from tests.browser import axe_violations, chromium
 from tests.grading.corpus import Submission, write_corpus
 from tests.grading.course_copy import make_copy
 from tests.service.running import service_over
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.timeout(1200)]
 UNIT, QUAL = "working-in-od", "l2-od-award"
 LENA, OMAR = "learner-lena", "learner-omar"  # Lena's regrade fails; Omar's pass is never touched
 CHECKING = "Your result is being checked again"
@@ -56,6 +57,21 @@ def seen(svc, browser: dict[str, str]) -> dict:
             "first_attempts": sum(float(r["value"]) for r in dept if r["measure"] == "first_attempts")}
 
 
+def in_chromium(svc, token: str) -> dict:
+    """Her home and My progress as she reads them in Chromium, signed in with her own link."""
+    with chromium(signed_in=False) as browser:
+        page = browser.new_page(locale="en-GB")
+        page.goto(f"{svc.url}/?token={token}")
+        page.locator(".odp-units").get_by_text(CHECKING).wait_for()
+        out = {"home": page.locator("main").inner_text(), "axe_home": axe_violations(page)}
+        page.get_by_role("link", name="See your results, feedback and CPD log in My progress").click()
+        unit = page.locator("section.odp-unit", has_text="Unit 201")
+        unit.get_by_text(CHECKING).wait_for()
+        out.update(unit=unit.inner_text(), row=unit.get_by_role("row", name="Attempt 1").inner_text(),
+                   axe_progress=axe_violations(page))
+    return out
+
+
 @pytest.fixture(scope="module")
 def story(tmp_path_factory):
     course = make_copy(tmp_path_factory.mktemp("withdrawn"))
@@ -79,6 +95,7 @@ def story(tmp_path_factory):
         notebook.write_bytes(good[:500])  # she hands in again and the notebook is cut short
         out["failed"] = grade(course, svc, "--force", "--learner", LENA)
         out["checking"] = seen(svc, browser)
+        out["chromium"] = in_chromium(svc, browser[LENA])
         out["again"] = course.odp("publish", UNIT, "--course-dir", str(course.autograder),
                                   env={"ODP_SERVICE_URL": svc.url, "ODP_SERVICE_TOKEN": svc.tokens["assessor"]})
         out["after_again"] = seen(svc, browser)
@@ -117,6 +134,14 @@ def test_a_failed_regrade_withdraws_the_pass_from_every_page(story):
     # Her manager's team and the department figures stop counting it; Omar's pass stays.
     assert s["team"][LENA]["units_passed"] == "0" and s["team"][OMAR]["units_passed"] == "1"
     assert (s["first_passes"], s["first_attempts"]) == (1, 1)
+
+
+def test_she_reads_it_in_chromium_on_pages_with_no_axe_violations(story):
+    c = story["chromium"]
+    assert c["axe_home"] == [] and c["axe_progress"] == []
+    assert f"Status: {CHECKING}." in c["unit"] and "You have passed" not in c["unit"]
+    assert "being checked again" in c["row"] and "30 out of 30" not in c["row"]
+    assert "Passed" not in c["home"]
 
 
 def test_the_service_keeps_the_withdrawn_result_as_history_and_publishing_again_changes_nothing(story):
