@@ -24,22 +24,29 @@ class FigureCache:
         self.ttl, self.size = ttl, size
         self._entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
+        # Bumped by clear(): figures computed from the store as it was before a clear (a result
+        # published or withdrawn meanwhile) are not stored, so they cannot outlive the change.
+        self.generation = 0
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> tuple[Any, float]:
         """The value for ``key`` and the ``time.time()`` it was computed at."""
         now = time.time()
         with self._lock:
+            since = self.generation
             found = self._entries.get(key)
             if found is not None and now - found[0] < self.ttl:
                 self._entries.move_to_end(key)
                 return found[1], found[0]
         value = compute()  # outside the lock: two first requests may both compute; harmless
-        self.put(key, value)
+        self.put(key, value, since=since)
         return value, now
 
-    def put(self, key: Hashable, value: Any) -> None:
-        """Store ``value`` as just computed (a refresh ahead of the readers)."""
+    def put(self, key: Hashable, value: Any, since: int | None = None) -> None:
+        """Store ``value`` as just computed (a refresh ahead of the readers), unless the cache
+        was cleared after ``since`` (a ``generation``), when the work began."""
         with self._lock:
+            if since is not None and since != self.generation:
+                return
             self._entries[key] = (time.time(), value)
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
@@ -48,6 +55,7 @@ class FigureCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self.generation += 1
 
 
 figures = FigureCache()

@@ -72,7 +72,8 @@ def warm(session: Session, viewer: Viewer, *, as_of: date | None = None) -> None
     as_of = as_of or date.today()
     by = "department" if viewer.role is Role.PROFESSION else "team"
     key = (str(session.get_bind().url), viewer, Filters(), as_of, by)
-    cache.figures.put(key, compute(session, viewer, Filters(), as_of, by))
+    since = cache.figures.generation  # a publish that clears the cache meanwhile wins
+    cache.figures.put(key, compute(session, viewer, Filters(), as_of, by), since=since)
 
 
 def compute(session: Session, viewer: Viewer, chosen: Filters, as_of: date, by: str):

@@ -207,6 +207,28 @@ def test_warming_works_out_the_figures_before_the_first_reader(session, course, 
     cache.figures.clear()
 
 
+def test_figures_worked_out_before_a_publish_are_not_kept_after_it(session, monkeypatch):
+    """A result published (or withdrawn) while the timer is working the figures out clears the
+    cache; the timer's figures, from the store as it was, must not then be stored over it."""
+    from course.pages import cache, overview
+
+    cache.figures.clear()
+    real = overview.compute
+
+    def publish_meanwhile(*args):
+        figures = real(*args)
+        cache.figures.clear()  # what the results handler does after its commit
+        return figures
+
+    monkeypatch.setattr(overview, "compute", publish_meanwhile)
+    overview.warm(session, EVERYONE, as_of=AS_OF)
+    assert len(cache.figures._entries) == 0
+    monkeypatch.setattr(overview, "compute", real)
+    overview.warm(session, EVERYONE, as_of=AS_OF)  # the next round stores as usual
+    assert len(cache.figures._entries) == 1
+    cache.figures.clear()
+
+
 def test_the_service_works_the_dashboards_out_on_a_timer_off_its_event_loop(pages_url, course, monkeypatch):
     """The course service's timer (a tornado PeriodicCallback) works out today's department
     and profession figures in a thread of its own, again each time it comes round: the first
