@@ -92,7 +92,7 @@ def rootless_works() -> bool:
     a kernel's process does."""
     with tempfile.TemporaryDirectory(prefix="odp-sandbox-probe-") as work:
         code = ("import os, sys; from course.grading.sandbox import Sandbox; "
-                "Sandbox.rootless([]).enter(sys.argv[1]); "
+                "Sandbox.unprivileged([]).enter(sys.argv[1]); "
                 "assert open('/proc/self/status').read().count('NoNewPrivs:\t1'); print('inside', os.getpid())")
         try:
             done = subprocess.run([sys.executable, "-c", code, work], capture_output=True, text=True, timeout=60,
@@ -242,13 +242,14 @@ class Sandbox:
     def for_grading(cls, user: str, hidden: Iterable[Path | str]) -> "Sandbox":
         """Root: the sandbox user's; otherwise the rootless sandbox (check :func:`available`)."""
         if os.geteuid() != 0:
-            return cls.rootless(hidden)
+            return cls.unprivileged(hidden)
         uid, gid = sandbox_user(user)
         let_others_through()  # the sandbox user runs this Python and imports the course
         return cls(uid, gid, _sorted_paths(hidden))
 
     @classmethod
-    def rootless(cls, hidden: Iterable[Path | str]) -> "Sandbox":
+    def unprivileged(cls, hidden: Iterable[Path | str]) -> "Sandbox":
+        """The rootless sandbox, for a grader who is not root."""
         runtime = Path(f"/run/user/{os.getuid()}")  # the grader's sockets and runtime files
         return cls(os.getuid(), os.getgid(), _sorted_paths([*hidden, runtime]), rootless=True)
 
