@@ -298,7 +298,8 @@ class Sandbox:
         kept = os.open(work, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)  # the folder, before anything covers it
         try:
             self._cover()
-            scratch = [p for p in dict.fromkeys([*SCRATCH, tempfile.gettempdir()])
+            # (and the grader's own TMPDIR, where her private copies are made)
+            scratch = [p for p in dict.fromkeys([*SCRATCH, os.environ.get("TMPDIR") or "/tmp"])
                        if os.path.isdir(p) and not os.path.islink(p) and not _needed(Path(p).resolve())]
             for path in scratch:
                 _check(_libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV,

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pwd
 import re
 import secrets
 import shutil
@@ -295,7 +296,7 @@ def grader(course):
                    check=True, capture_output=True)
     top = Path(tempfile.mkdtemp(prefix="odp-rootless-test-", dir="/srv" if os.access("/srv", os.W_OK) else None))
     try:
-        entry = pwd_entry(user)
+        entry = pwd.getpwnam(user)
         top.chmod(0o755)
         copy = make_copy(top)
         shutil.copytree(course.autograder / "release", copy.autograder / "release")
@@ -319,12 +320,6 @@ def grader(course):
         graders_file(top).unlink(missing_ok=True)
         shutil.rmtree(top, ignore_errors=True)
         subprocess.run(["userdel", user], capture_output=True)
-
-
-def pwd_entry(user: str):
-    import pwd
-
-    return pwd.getpwnam(user)
 
 
 @pytest.fixture(scope="module", params=["nbgrader", "odp"])
