@@ -208,12 +208,10 @@ def _supervise(child: int, alive: int, last_cap: int) -> None:
         null = os.open(os.devnull, os.O_RDWR)
         os.dup2(null, 0)
         os.dup2(null, 1)
-        for fd in range(3, max(os.sysconf("SC_OPEN_MAX"), 1024)):
-            if fd != alive:
-                try:
-                    os.close(fd)  # among them nbgrader's exec-error pipe: Popen must not wait for us
-                except OSError:
-                    pass
+        # Every other descriptor closed: among them Popen's exec-error pipe, which Popen reads
+        # until the last copy closes (the kernel's exec), so it must not wait for this process.
+        os.closerange(3, alive)
+        os.closerange(alive + 1, os.sysconf("SC_OPEN_MAX"))
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         for signum in (signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, lambda *_: os.kill(child, signal.SIGKILL))
