@@ -67,7 +67,7 @@ def _run_kernel(request: dict[str, Any]) -> None:
         if request.get("sandbox"):  # a grading kernel: its own user and namespaces, before anything else
             from course.grading.sandbox import Sandbox
 
-            Sandbox.from_dict(request["sandbox"]).enter()
+            Sandbox.from_dict(request["sandbox"]).enter(request["cwd"])
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1):  # off the fork server's pipes; cell output goes over zmq
             os.dup2(null, fd)

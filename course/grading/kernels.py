@@ -9,7 +9,8 @@ it for stock ``nbgrader autograde`` too), with these changes:
 - its sockets are Unix sockets and its connection file is in its own folder (so a sandboxed
   kernel, which has no network at all, can read and bind them; kernels started at once by
   several workers cannot clash over a TCP port either);
-- with a sandbox, its process enters it before the kernel starts.
+- with a sandbox, its process enters it before the kernel starts (root mode: the sandbox user;
+  rootless mode: namespaces of its own, the kernel one fork further down).
 
 ``ForkKernelManager`` (`odp grade`) is the same with kernels forked from a fork server that has
 imported ipykernel, IPython and the course once (``course.forking``); each child is a new

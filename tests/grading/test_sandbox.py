@@ -11,7 +11,13 @@ Two kinds of submission, each graded by stock `nbgrader autograde` AND by `odp g
 
 The course copy lives in a world-readable folder, so only the sandbox (its own user, network and
 mount namespaces) stands between the kernel and the course's files. Grading as root needs
-root (CI is root); the refusal when not root is checked by grading as an unprivileged user.
+root (CI is root).
+
+The rootless sandbox (an assessor grading as her own OS user under `odp hub`) is checked by
+grading the workbooks as an unprivileged OS user the test makes, who owns a copy of the course
+outside /tmp (so nothing but the sandbox keeps her kernel out of it), with stock `nbgrader
+autograde` and `odp grade`; and the refusal, where no sandbox can be made, by grading as that user
+in a user namespace that may make no more of them.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pwd
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -32,7 +40,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from course.grading.sandbox import NEEDS_SANDBOX, sandbox_user
+from course.grading.sandbox import NEEDS_SANDBOX, rootless_works, sandbox_user
 from course.record.keys import SECRET_FILE
 from tests.grading.corpus import VICTIMS, Submission, write_corpus
 from tests.grading.course_copy import CourseCopy, make_copy
@@ -48,9 +56,15 @@ L2_SUBS += [Submission(v, "good", "RRRRRWWWWW") for v in VICTIMS]
 MARK = "ODP-PROBE "
 
 
+def graders_file(top: Path) -> Path:
+    """A file of the grader's in /tmp, readable by her alone."""
+    return Path(tempfile.gettempdir()) / f"{top.name}-graders-file"
+
+
 def probe_code(course: CourseCopy, port: int) -> str:
     """What a hostile analysis cell does: each attempt's outcome, as one JSON line."""
     targets = {
+        "graders_tmp": graders_file(course.root),
         "bank": course.autograder / "banks" / f"{L2}.yaml",
         "secret": course.data / SECRET_FILE,
         "gradebook": course.autograder / "gradebook.db",
@@ -59,7 +73,10 @@ def probe_code(course: CourseCopy, port: int) -> str:
     }
     return (
         "import json, os, socket\n"
-        "found = {'uid': os.getuid(), 'groups': os.getgroups(), 'env': sorted(os.environ)}\n"
+        "found = {'uid': os.getuid(), 'groups': os.getgroups(), 'env': sorted(os.environ),\n"
+        "         'pids': sorted(int(p) for p in os.listdir('/proc') if p.isdigit()),\n"
+        "         'caps': {k: v.strip() for k, v in (l.split(':', 1) for l in open('/proc/self/status'))\n"
+        "                  if k in ('CapEff', 'CapPrm', 'CapBnd', 'NoNewPrivs')}}\n"
         f"for name, path in {dict((k, str(v)) for k, v in targets.items())!r}.items():\n"
         "    try:\n"
         "        with open(path, 'rb') as f:\n"
@@ -126,6 +143,9 @@ def course():
         for unit in (L2, L7):
             course.nbgrader("generate_assignment", unit)
         write_corpus(course.autograder, course.data, L2, course.bank(L2), L2_SUBS)
+        secret_file = graders_file(top)
+        secret_file.write_text("the grader's own temporary file")
+        secret_file.chmod(0o600)
         listener = socket.socket()
         listener.bind(("127.0.0.1", 0))
         listener.listen()
@@ -147,6 +167,7 @@ def course():
         yield course
         listener.close()
     finally:
+        graders_file(top).unlink(missing_ok=True)
         shutil.rmtree(top, ignore_errors=True)
 
 
@@ -181,7 +202,11 @@ def test_learner_code_runs_as_the_sandbox_user_with_nothing_of_the_graders(grade
     uid, _ = sandbox_user("odp-sandbox")
     probe = graded.probe
     assert probe["uid"] == uid and probe["groups"] == []
-    for name in ("bank", "secret", "gradebook", "other_learner", "store"):
+    assert_nothing_reached(probe)
+
+
+def assert_nothing_reached(probe: dict) -> None:
+    for name in ("bank", "secret", "gradebook", "other_learner", "store", "graders_tmp"):
         assert probe[name].startswith("refused") or probe[name] == "read 0 bytes", (name, probe[name])
     assert probe["write"].startswith("refused")
     assert probe["tcp"] == "refused"
@@ -202,30 +227,145 @@ def test_the_workbook_still_grades_as_the_assessors_copy(graded, course):
     assert len(re.findall(r'<figure.*?<img[^>]+src="data:image/png;base64,', html, re.S)) == 7
 
 
-def test_without_root_a_notebook_with_learner_code_is_refused(course):
-    """Graded by an unprivileged user: the unit test (no learner code after the sanitize step)
-    grades; the workbook with a changed analysis cell is refused with the reason."""
-    top = Path(tempfile.mkdtemp(prefix="odp-nonroot-test-"))
-    top.chmod(0o755)
+# -- rootless: graded by an unprivileged user --------------------------------------------------
+
+@dataclass
+class Grader:
+    """An unprivileged OS user who owns a copy of the course (outside /tmp) and grades it."""
+    user: str
+    uid: int
+    gid: int
+    copy: CourseCopy
+    home: Path
+
+    def run(self, *cmd: str, userns_limit: bool = False) -> subprocess.CompletedProcess:
+        env = dict(self.copy.env, HOME=str(self.home))
+        as_user = ["setpriv", f"--reuid={self.uid}", f"--regid={self.gid}", "--clear-groups"]
+        if userns_limit:  # where user namespaces cannot be made: no sandbox at all
+            as_user = [sys.executable, "-c", NO_USERNS, *as_user]
+        return subprocess.run([*as_user, *cmd], cwd=self.copy.autograder, env=env, capture_output=True,
+                              text=True, timeout=600)
+
+
+# As root: a user namespace mapping every uid and gid to itself, in which no more user namespaces
+# may be made (user.max_user_namespaces is per namespace), then the command.
+NO_USERNS = """
+import ctypes, os, sys, time
+def put(path, text):  # unbuffered: a refused write raises here, not when the file is collected
+    fd = os.open(path, os.O_WRONLY)
     try:
+        os.write(fd, text.encode())
+    finally:
+        os.close(fd)
+r, w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.close(w)
+    if ctypes.CDLL(None, use_errno=True).unshare(0x10000000) != 0:
+        os._exit(3)
+    os.read(r, 1)
+    put("/proc/sys/user/max_user_namespaces", "0")
+    os.execvp(sys.argv[1], sys.argv[1:])
+os.close(r)
+for _ in range(1000):  # until the child has its namespace (its uid_map can be written)
+    try:
+        put(f"/proc/{pid}/uid_map", "0 0 4294967295")
+        break
+    except OSError:
+        time.sleep(0.01)
+put(f"/proc/{pid}/gid_map", "0 0 4294967295")
+os.write(w, b"x")
+sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+"""
+
+
+def _l7_scores(copy: CourseCopy) -> dict[str, float | None]:
+    with Gradebook(f"sqlite:///{copy.autograder / 'gradebook.db'}") as gb:
+        return {learner: gb.find_submission(L7, learner).score for learner in ("hostile", "honest")}
+
+
+@pytest.fixture(scope="module")
+def grader(course):
+    """The unprivileged grader and her copy of the course (both submissions' workbooks, the
+    hostile one probing her copy's files), in /srv: outside /tmp, so only the covering of the
+    course's folders keeps the kernel out."""
+    if not rootless_works():
+        pytest.skip("unprivileged user namespaces do not work here")
+    user = f"t{secrets.token_hex(2)}-rootless"
+    subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", "--user-group", user],
+                   check=True, capture_output=True)
+    top = Path(tempfile.mkdtemp(prefix="odp-rootless-test-", dir="/srv" if os.access("/srv", os.W_OK) else None))
+    try:
+        entry = pwd.getpwnam(user)
+        top.chmod(0o755)
         copy = make_copy(top)
         shutil.copytree(course.autograder / "release", copy.autograder / "release")
-        shutil.copytree(course.autograder / "submitted", copy.autograder / "submitted")
-        for name in ("gradebook.db",):
-            shutil.copy(course.autograder / name, copy.autograder / name)
+        for learner in ("hostile", "honest"):
+            shutil.copytree(course.autograder / "submitted" / learner / L7, copy.autograder / "submitted" / learner / L7)
+        shutil.copy(course.autograder / "gradebook.db", copy.autograder / "gradebook.db")
         shutil.copytree(course.data, copy.data, dirs_exist_ok=True)
-        uid, gid = sandbox_user("odp-sandbox")
-        for path in [top, *top.rglob("*")]:
-            os.lchown(path, uid, gid)
-        env = dict(copy.env, HOME=str(top))
-        setpriv = ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups"]
-        nbgrader = str(Path(sys.executable).parent / "nbgrader")
-        out = {}
-        for unit, learner in ((L2, "learner-0001"), (L7, "hostile")):
-            out[unit] = subprocess.run([*setpriv, nbgrader, "autograde", unit, "--force", f"--student={learner}"],
-                                       cwd=copy.autograder, env=env, capture_output=True, text=True, timeout=600)
-        assert (copy.autograder / "autograded" / "learner-0001" / L2).is_dir(), out[L2].stderr[-3000:]
-        assert NEEDS_SANDBOX in out[L7].stderr, out[L7].stderr[-3000:]
-        assert not (copy.autograder / "autograded" / "hostile" / L7).exists()
+        nb_path = copy.autograder / "submitted" / "hostile" / L7 / f"{L7}.ipynb"
+        nb = nbformat.read(copy.autograder / "release" / L7 / f"{L7}.ipynb", as_version=4)
+        cell = next(c for c in nb.cells if c.get("id") == "smp-dataset")
+        cell.source = probe_code(copy, course.port) + cell.source
+        nbformat.write(nb, nb_path)
+        home = top / "grader-home"
+        home.mkdir()
+        graders_file(top).write_text("the grader's own temporary file")
+        for path in [top, *top.rglob("*"), graders_file(top)]:
+            os.lchown(path, entry.pw_uid, entry.pw_gid)
+        graders_file(top).chmod(0o600)
+        yield Grader(user, entry.pw_uid, entry.pw_gid, copy, home)
     finally:
+        graders_file(top).unlink(missing_ok=True)
         shutil.rmtree(top, ignore_errors=True)
+        subprocess.run(["userdel", user], capture_output=True)
+
+
+@pytest.fixture(scope="module", params=["nbgrader", "odp"])
+def graded_rootless(grader, request) -> Run:
+    copy = grader.copy
+    data_before, submitted_before = md5s(copy.data), md5s(copy.autograder / "submitted")
+    bin_ = Path(sys.executable).parent
+    if request.param == "nbgrader":
+        proc = grader.run(str(bin_ / "nbgrader"), "autograde", L7, "--force")
+    else:
+        proc = grader.run(str(bin_ / "odp"), "grade", L7, "--course-dir", str(copy.autograder), "--workers", "2",
+                          "--force")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert NEEDS_SANDBOX not in proc.stderr
+    return Run(_l7_scores(copy), {}, _probe_output(copy), data_before, md5s(copy.data), submitted_before,
+               md5s(copy.autograder / "submitted"))
+
+
+def test_rootless_learner_code_reaches_nothing_of_the_graders(graded_rootless, grader):
+    probe = graded_rootless.probe
+    assert probe["uid"] == grader.uid  # her own uid, in namespaces of its own
+    assert_nothing_reached(probe)
+    # a PID namespace of its own: the kernel is PID 1 and sees no process of the grader's
+    assert 1 in probe["pids"] and max(probe["pids"]) < 100, probe["pids"]
+    caps = probe["caps"]
+    assert int(caps["CapEff"], 16) == int(caps["CapPrm"], 16) == int(caps["CapBnd"], 16) == 0, caps
+    assert caps["NoNewPrivs"] == "1"
+    assert graded_rootless.data_after == graded_rootless.data_before
+    assert graded_rootless.submitted_after == graded_rootless.submitted_before
+
+
+def test_rootless_the_honest_workbook_grades_with_its_charts(graded_rootless, grader):
+    nb = nbformat.read(grader.copy.autograder / "autograded" / "honest" / L7 / f"{L7}.ipynb", as_version=4)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, errors[0]
+    html = "".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells for o in c.get("outputs", []))
+    assert len(re.findall(r'<figure.*?<img[^>]+src="data:image/png;base64,', html, re.S)) == 7
+    assert graded_rootless.scores["honest"] is not None
+
+
+def test_without_any_sandbox_a_notebook_with_learner_code_is_refused(grader):
+    """Not root and no user namespaces to be had: the workbook with a changed analysis cell is
+    refused with the reason, and not graded."""
+    copy = grader.copy
+    shutil.rmtree(copy.autograder / "autograded" / "hostile", ignore_errors=True)
+    nbgrader = str(Path(sys.executable).parent / "nbgrader")
+    out = grader.run(nbgrader, "autograde", L7, "--force", "--student=hostile", userns_limit=True)
+    assert NEEDS_SANDBOX in out.stderr, out.stderr[-3000:]
+    assert not (copy.autograder / "autograded" / "hostile" / L7).exists()
