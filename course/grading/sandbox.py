@@ -130,8 +130,19 @@ def sandbox_user(name: str) -> tuple[int, int]:
 
 def _needed(path: Path) -> bool:
     """A folder the kernel itself needs (Python, the installed course): never covered."""
-    mine = [Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), Path(__file__).resolve().parents[2]]
-    return any(p == path or path in p.parents for p in mine)
+    return any(p == path or path in p.parents for p in _kernel_needs())
+
+
+def _kernel_needs() -> list[Path]:
+    """What the kernel itself runs: Python, its environment, the installed course."""
+    return [Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), Path(__file__).resolve().parents[2]]
+
+
+def _outermost(paths: Iterable[str]) -> list[str]:
+    """``paths`` without those inside another of them."""
+    unique = sorted(set(paths), key=len)
+    return [p for i, p in enumerate(unique)
+            if not any(p.startswith(q.rstrip("/") + "/") for q in unique[:i])]
 
 
 def _sorted_paths(hidden: Iterable[Path | str]) -> tuple[str, ...]:
@@ -293,21 +304,33 @@ class Sandbox:
         _write("/proc/self/uid_map", f"{uid} {uid} 1")
         _write("/proc/self/gid_map", f"{gid} {gid} 1")
         _check(_libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None), "make mounts private")
-        kept = os.open(work, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)  # the folder, before anything covers it
+        # (and the grader's own TMPDIR, where her private copies are made)
+        scratch = [p for p in dict.fromkeys([*SCRATCH, os.environ.get("TMPDIR") or "/tmp"])
+                   if os.path.isdir(p) and not os.path.islink(p)]
+        # What must come back inside a fresh scratch folder: the kernel's folder, and Python and
+        # the installed course when they live there (a checkout in /tmp, as a CI clone may be).
+        # Held open before the scratch folders are mounted over, bound back after, and only then
+        # are the course's folders covered, so a bound-back checkout has its banks covered too.
+        def in_scratch(path: str) -> bool:
+            return any(path == d or path.startswith(d.rstrip("/") + "/") for d in scratch)
+
+        # Python and the course first, then the kernel's folder, always (a mount of its own, so
+        # that making it writable below never makes anything around it writable).
+        back = [p for p in _outermost(str(p) for p in _kernel_needs()) if in_scratch(p)]
+        back = [p for p in back if p != work] + [work]
+        kept = {p: os.open(p, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC) for p in back}
         try:
-            self._cover()
-            # (and the grader's own TMPDIR, where her private copies are made)
-            scratch = [p for p in dict.fromkeys([*SCRATCH, os.environ.get("TMPDIR") or "/tmp"])
-                       if os.path.isdir(p) and not os.path.islink(p) and not _needed(Path(p).resolve())]
             for path in scratch:
                 _check(_libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV,
                                    b"size=256m,mode=1777"), f"a fresh {path}")
-            # The kernel's folder back where it was (a folder of its own in a fresh /tmp).
-            os.makedirs(work, mode=0o700, exist_ok=True)
-            _check(_libc.mount(f"/proc/self/fd/{kept}".encode(), work.encode(), None, MS_BIND, None),
-                   "bind the kernel's folder")
+            for path, fd in kept.items():
+                os.makedirs(path, mode=0o700, exist_ok=True)
+                _check(_libc.mount(f"/proc/self/fd/{fd}".encode(), path.encode(), None, MS_BIND, None),
+                       f"bind {path} back")
         finally:
-            os.close(kept)
+            for fd in kept.values():
+                os.close(fd)
+        self._cover()
         _mount_attr("/", set_=MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID, recursive=True)
         for path in [*scratch, work]:
             _mount_attr(path, clear=MOUNT_ATTR_RDONLY)
