@@ -107,6 +107,16 @@ class Served:
             return json.load(r)
 
 
+def stop(proc: subprocess.Popen, timeout: float = 20) -> None:
+    """Stop a server a test started: SIGTERM, up to ``timeout`` seconds for it to shut down
+    cleanly (its kernels and children with it), then SIGKILL, so no run leaves one behind."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
 @contextmanager
 def odp_serve(content_root: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Served]:
     """Run `odp serve ARGS` over ``content_root`` on a free port. Its output goes to a log file:
@@ -128,11 +138,7 @@ def odp_serve(content_root: Path, *args: str, env: dict[str, str] | None = None)
                            output=lambda: log.read_text()[-3000:])
         yield served
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.unlink(missing_ok=True)
 
 

@@ -1,10 +1,12 @@
 """Which key seals a record.
 
-A learner controls their own machine, so a key the learner's kernel can read proves nothing
-against a determined learner. Where the course server runs the kernels (Voila does not let the
-browser run code) it passes each learner a key derived from the course secret in
-``ODP_RECORD_KEY``; the grader derives the same key. Elsewhere the record is sealed with a public
-key: the chain still catches edits by hand, but not a learner who re-seals it with our code.
+A learner can read anything her own kernel can, so no key given to a kernel proves anything, and
+no kernel of hers is given one. When a unit is served (``ODP_SERVICE_URL`` set), the course service
+keeps her authoritative record in its store, sealed with a key it derives for her from the course
+secret (:func:`learner_key`, ``course.service.records``), and hands that record in itself; the
+grader and the marking app derive the same key. Unserved, a record in her folder (JupyterLab,
+offline work) is sealed with the public key (:func:`kernel_key`): the chain still catches edits by
+hand, but not a learner who re-seals it with our code.
 """
 
 from __future__ import annotations
@@ -40,6 +42,10 @@ def learner_key(course_secret: bytes, learner: str) -> bytes:
 
 
 def kernel_key() -> tuple[bytes, bool]:
-    """The key this kernel seals with, and whether it is a private (server-given) one."""
+    """The key an unserved record (``course.record.store.ResponseRecord``) is sealed with, and
+    whether it is a private one: the public key, as no server gives a kernel a key any more.
+    ``ODP_RECORD_KEY`` (hex) is still read and then wins: only tests set it, to forge the keyed
+    records an older course server's kernels wrote (``tests/grading/course_copy.py``'s
+    ``record_key``), which the grader must still check."""
     given = os.environ.get("ODP_RECORD_KEY")
     return (bytes.fromhex(given), True) if given else (PUBLIC_KEY, False)

@@ -21,7 +21,7 @@ from typing import Iterator
 
 from course.hub import accounts
 from course.hub.layout import HubLayout
-from tests.browser import free_port
+from tests.browser import free_port, stop
 from tests.conftest import REPO
 
 BIN = Path(sys.executable).parent
@@ -159,11 +159,7 @@ def running_hub(learners: int | None = None) -> Iterator[Hub]:
             hub.passwords[name] = password
         yield hub
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, timeout=120)  # the hub stops every server first
         subprocess.run(["pkill", "-u", ",".join(n for n in names.values() if accounts.exists(n))], check=False)
         for name in names.values():
             try:

@@ -17,7 +17,7 @@ import psutil
 from course.config import Settings
 from course.marking.server import start
 from course.marking.settings import MarkingSettings
-from tests.browser import free_port, wait_until_serving
+from tests.browser import free_port, stop, wait_until_serving
 from tests.grading.course_copy import CourseCopy
 
 
@@ -68,10 +68,6 @@ def marking_app(course: CourseCopy, assessor: str, *, forked: bool = True, pool_
         wait_until_serving(app.base, proc, output=lambda: path.read_text()[-3000:])
         yield app
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         path.unlink(missing_ok=True)
 
