@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
 from nbgrader.api import Gradebook
 
@@ -284,6 +285,56 @@ def _l7_scores(copy: CourseCopy) -> dict[str, float | None]:
         return {learner: gb.find_submission(L7, learner).score for learner in ("hostile", "honest")}
 
 
+# What the grader fixture makes: an account, a course copy named after it (in /srv, or the temp
+# folder) and her file in the temp folder. The account's comment names the test run that made it.
+GRADER_USER = re.compile(r"^t[0-9a-f]{4}-rootless$")
+GRADER_COPY = "odp-rootless-test-"
+RUN = re.compile(r"^odp-test pid=(\d+) started=(\d+\.\d+)$")
+NAMED_COPY = re.compile(rf"^{GRADER_COPY}(t[0-9a-f]{{4}}-rootless)-")
+
+
+def this_run() -> str:
+    me = psutil.Process()
+    return f"odp-test pid={me.pid} started={me.create_time():.2f}"
+
+
+def _run_alive(comment: str) -> bool:
+    match = RUN.match(comment)
+    if match is None:  # made before accounts named their run: that run has ended
+        return False
+    try:  # the same process, not a later one given the same pid
+        return abs(psutil.Process(int(match[1])).create_time() - float(match[2])) < 0.01
+    except psutil.NoSuchProcess:
+        return False
+
+
+def remove_stale_graders() -> None:
+    """Remove what killed runs of this module left behind: grader accounts (t????-rootless) and
+    their course copies and files (odp-rootless-test-*), never anything else. An account is kept
+    while the run that made it is alive or any process runs as it (another run may be using its
+    own); a copy is kept while its account is. A copy named after no account (made before copies
+    were) goes only if its owner's account is gone or was removed here, and no process runs as
+    its owner: one still owned by root may be another run's, mid set-up, and is left alone."""
+    busy = {uid for p in psutil.process_iter(["uids"]) if p.info["uids"] for uid in p.info["uids"]}
+    kept, removed = set(), set()
+    for entry in pwd.getpwall():
+        if not GRADER_USER.match(entry.pw_name):
+            continue
+        if entry.pw_uid in busy or _run_alive(entry.pw_gecos):
+            kept.add(entry.pw_name)
+        elif subprocess.run(["userdel", entry.pw_name], capture_output=True).returncode == 0:
+            removed.add(entry.pw_uid)  # and its group (useradd --user-group)
+    accounts = {entry.pw_uid for entry in pwd.getpwall()}
+    for folder in {Path("/srv"), Path(tempfile.gettempdir())}:
+        for path in folder.glob(f"{GRADER_COPY}*"):
+            named = NAMED_COPY.match(path.name)
+            owner = path.lstat().st_uid
+            stale = (named[1] not in kept if named else
+                     owner not in busy and (owner not in accounts or owner in removed))
+            if stale:
+                shutil.rmtree(path, ignore_errors=True) if path.is_dir() and not path.is_symlink() else path.unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="module")
 def grader(course):
     """The unprivileged grader and her copy of the course (both submissions' workbooks, the
@@ -291,10 +342,11 @@ def grader(course):
     course's folders keeps the kernel out."""
     if not rootless_works():
         pytest.skip("unprivileged user namespaces do not work here")
+    remove_stale_graders()
     user = f"t{secrets.token_hex(2)}-rootless"
-    subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", "--user-group", user],
-                   check=True, capture_output=True)
-    top = Path(tempfile.mkdtemp(prefix="odp-rootless-test-", dir="/srv" if os.access("/srv", os.W_OK) else None))
+    subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", "--user-group",
+                    "--comment", this_run(), user], check=True, capture_output=True)
+    top = Path(tempfile.mkdtemp(prefix=f"{GRADER_COPY}{user}-", dir="/srv" if os.access("/srv", os.W_OK) else None))
     try:
         entry = pwd.getpwnam(user)
         top.chmod(0o755)
