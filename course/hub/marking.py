@@ -31,6 +31,12 @@ HOSTS_ENV = "ODP_PUBLIC_HOSTS"    # Host headers the hub's proxy forwards (as fo
 NOT_PASSED = ("ODP_ASSESSOR", "ODP_SERVE_TOKEN")
 
 
+def oauth() -> dict:
+    """The service's OAuth settings in the hub (here and on Kubernetes, deploy/kubernetes/hooks.py):
+    no confirmation page; the app reads the assessor's groups to check them a second time."""
+    return {"oauth_no_confirm": True, "oauth_client_allowed_scopes": ["read:users:groups!user"]}
+
+
 def command(port: int) -> list[str]:
     """``course.marking.server.voila_args``, run by this package's Voila (hub sign-in, the
     assessor from the hub, the proxy's Host) under the service's prefix."""
@@ -78,9 +84,7 @@ def service(layout: HubLayout, content_root: Path, *, port: int, user: str, grad
         "user": user,
         "cwd": str(layout.marking),
         "environment": environment(layout, content_root, gradebook_url, assessors, public_hosts),
-        "oauth_no_confirm": True,
-        # the app reads the assessor's groups to check them a second time
-        "oauth_client_allowed_scopes": ["read:users:groups!user"],
+        **oauth(),
     }
 
 

@@ -12,10 +12,15 @@ Kubernetes is where files come from:
   only; her server's container never mounts the exchange;
 - an assessor's server also mounts the exchange and the nbgrader course folder (ReadWriteMany);
 - nothing secret reaches either: the banks and the course secret are mounted into the course
-  service's pod only (course-service.yaml).
+  service's pod only (course-service.yaml), and the course secret into the marking app's
+  (marking-service.yaml), which checks the records it shows.
 
-Only the standard library and ``course.hub.spawn`` are imported, so the tests run every hook
-here against a fake spawner, with no cluster and no kubespawner.
+The marking app is the hub service ``marking``, as under ``odp hub``: its OAuth settings and the
+role that lets the assessors' group alone open it are ``course.hub.marking``'s, added here, so the
+two hubs cannot differ. values.yaml gives its address (so the chart makes its token).
+
+Only the standard library, ``course.hub.spawn`` and ``course.hub.marking`` are imported, so the
+tests run every hook here against a fake spawner, with no cluster and no kubespawner.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from course.hub.spawn import SERVER_TOKEN_SCOPES, is_staff, server_args, server_environment
+from course.hub import marking
+from course.hub.spawn import SERVER_TOKEN_SCOPES, STAFF_GROUP_PREFIX, is_staff, server_args, server_environment
 
 # Where things are inside the single-user image (Dockerfile.singleuser) and its pod.
 IMAGE_PREFIX = Path("/opt/odp")  # the image's virtual environment
@@ -35,6 +41,7 @@ UID, GID = 1000, 100  # singleuser.uid / fsGid
 EXCHANGE = Path("/srv/odp/exchange")
 COURSE_DIR = Path("/srv/odp/course")
 COURSE_ID = "odp"  # ODP_HUB_COURSE_ID's default: one nbgrader course for the programme
+ASSESSORS = f"{STAFF_GROUP_PREFIX}{COURSE_ID}"  # the group that marks (from the identity provider)
 
 # Kubernetes objects course-service.yaml makes.
 EXCHANGE_CLAIM = "odp-exchange"
@@ -112,6 +119,20 @@ async def pre_spawn(spawner) -> None:
         spawner.notebook_dir = str(COURSE_DIR)
 
 
+def add_marking(c) -> None:
+    """The marking service's OAuth settings and its role (``access:services!service=marking`` for
+    the assessors' group only), as ``odp hub`` sets them. The chart has already made
+    ``c.JupyterHub.services`` and ``load_roles`` lists from values.yaml's ``hub.services`` and
+    ``hub.loadRoles``."""
+    entry = next((s for s in c.JupyterHub.services if s.get("name") == marking.NAME), None)
+    if entry is None:
+        raise RuntimeError(f"values.yaml has no hub.services.{marking.NAME}: the marking app "
+                           "(marking-service.yaml) needs its address there, and the token the chart makes")
+    entry.update(marking.oauth())
+    roles = [r for r in c.JupyterHub.get("load_roles", []) if r.get("name") != marking.ROLE]
+    c.JupyterHub.load_roles = [*roles, marking.role(ASSESSORS)]
+
+
 def configure(c, environ: Mapping[str, str] = os.environ) -> None:
     """What ``hub.extraConfig`` runs: the settings z2jh's values cannot express. The hub's
     database URL comes from the odp-hub-db Secret (values.yaml's ``hub.extraEnv``)."""
@@ -119,3 +140,4 @@ def configure(c, environ: Mapping[str, str] = os.environ) -> None:
     c.JupyterHub.default_url = "/services/course/"  # land on the course home, as under `odp hub`
     c.KubeSpawner.pre_spawn_hook = pre_spawn
     c.KubeSpawner.server_token_scopes = SERVER_TOKEN_SCOPES
+    add_marking(c)

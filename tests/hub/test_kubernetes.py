@@ -3,7 +3,9 @@
 The files parse; the chart's values hold what the design needs (KubeSpawner's hook, PostgreSQL
 for the hub, a volume per person, culling, nothing secret for the single-user server); no image
 is built with the banks or a secret in it; and every hook in hooks.py runs against a fake
-spawner, giving a learner's server what ``odp hub`` gives it and nothing secret.
+spawner, giving a learner's server what ``odp hub`` gives it and nothing secret. The marking app
+(marking-service.yaml) is the hub service ``odp hub`` makes: the same role (only the assessors'
+group may open it), command and environment, and its pod mounts only what marking reads.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from course.grading.handins import HANDINS_DIR
+from course.hub import marking
 from course.hub.layout import HubLayout
 from course.hub.spawn import SERVER_TOKEN_SCOPES, SpawnPlan
+from course.record.keys import SECRET_FILE
 from tests.conftest import REPO
 
 DEPLOY = REPO / "deploy" / "kubernetes"
@@ -46,7 +51,38 @@ def values() -> dict:
 
 @pytest.fixture(scope="module")
 def manifests() -> list[dict]:
-    return list(yaml.safe_load_all((DEPLOY / "course-service.yaml").read_text()))
+    """The objects `kubectl apply` makes beside the chart: the course service's and the marking app's."""
+    return [m for name in ("course-service.yaml", "marking-service.yaml")
+            for m in yaml.safe_load_all((DEPLOY / name).read_text())]
+
+
+def obj(manifests: list[dict], kind: str, name: str) -> dict:
+    (found,) = [m for m in manifests if m["kind"] == kind and m["metadata"]["name"] == name]
+    return found
+
+
+def pod(manifests: list[dict], name: str) -> dict:
+    return obj(manifests, "Deployment", name)["spec"]["template"]["spec"]
+
+
+def hub_config(values: dict, environ: dict[str, str]):
+    """The hub's config as the chart's jupyterhub_config.py (z2jh 4.4) makes it from the values:
+    services and roles from the values' dicts (a token for each service), then hub.extraConfig."""
+    from traitlets.config import Config
+
+    c = Config()
+    c.JupyterHub.services = [{**s, "name": s.get("name", key), "api_token": f"made-by-chart-for-{key}"}
+                             for key, s in json.loads(json.dumps(values["hub"]["services"])).items()]
+    c.JupyterHub.load_roles = [{**r, "name": r.get("name", key)}
+                               for key, r in json.loads(json.dumps(values["hub"]["loadRoles"])).items()]
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in environ.items():
+            mp.setenv(name, value)
+        exec(values["hub"]["extraConfig"]["odp"], {"c": c})
+    return c
+
+
+HUB_ENV = {"ODP_HUB_DB_URL": "postgresql://odp_hub@postgres:5432/hub"}
 
 
 @dataclass(frozen=True)
@@ -90,11 +126,13 @@ def test_every_yaml_file_parses_and_the_service_manifest_has_its_objects(manifes
     for path in DEPLOY.glob("*.yaml"):
         assert list(yaml.safe_load_all(path.read_text())), path
     kinds = sorted((m["kind"], m["metadata"]["name"]) for m in manifests)
-    assert ("Deployment", "odp-course") in kinds and ("Service", "odp-course") in kinds
+    for name in ("odp-course", "odp-marking"):
+        assert ("Deployment", name) in kinds and ("Service", name) in kinds
     claims = {m["metadata"]["name"]: m["spec"]["accessModes"] for m in manifests
               if m["kind"] == "PersistentVolumeClaim"}
     assert claims[hooks.EXCHANGE_CLAIM] == ["ReadWriteMany"]  # the exchange is shared between pods
     assert claims[hooks.COURSE_CLAIM] == ["ReadWriteMany"]
+    assert claims["odp-handins"] == ["ReadWriteMany"]  # the service writes, the marking app reads
 
 
 def test_the_values_turn_on_postgres_a_volume_per_person_and_culling(values):
@@ -114,15 +152,17 @@ def test_nothing_secret_is_given_to_single_user_servers(values):
     assert not re.search(r"bank|secret|course-secret|secretKeyRef", singleuser, re.I), singleuser
 
 
-def test_only_the_course_service_mounts_the_banks_and_the_secret(manifests):
+def test_only_the_course_service_mounts_the_banks_and_only_it_and_marking_the_secret(manifests):
     secret_volumes = {(m["metadata"]["name"], v["secret"]["secretName"])
                       for m in manifests if m["kind"] == "Deployment"
                       for v in m["spec"]["template"]["spec"]["volumes"] if "secret" in v}
-    assert secret_volumes == {("odp-course", "odp-banks"), ("odp-course", "odp-course-secret")}
-    container = next(m for m in manifests if m["kind"] == "Deployment")["spec"]["template"]["spec"]["containers"][0]
-    mounts = {v["name"]: v for v in container["volumeMounts"]}
+    assert secret_volumes == {("odp-course", "odp-banks"), ("odp-course", "odp-course-secret"),
+                              ("odp-marking", "odp-course-secret")}
+    mounts = {v["name"]: v for v in pod(manifests, "odp-course")["containers"][0]["volumeMounts"]}
     assert mounts["banks"]["mountPath"] == "/srv/odp/content/autograder/banks" and mounts["banks"]["readOnly"]
-    assert mounts["course-secret"]["mountPath"] == "/srv/odp/service/course-secret.key"
+    assert mounts["course-secret"]["mountPath"] == f"/srv/odp/service/{SECRET_FILE}"
+    # the hand-in notes, where course.grading.handins writes them, on a volume the marking app reads
+    assert mounts["handins"]["mountPath"] == f"/srv/odp/service/{HANDINS_DIR}"
 
 
 def copied(dockerfile: str) -> list[str]:
@@ -229,18 +269,123 @@ def test_the_init_container_copies_her_units_with_the_course_own_fetch(monkeypat
     assert calls == [(hooks.EXCHANGE, "odp", hooks.HOME, hooks.UID, hooks.GID)]
 
 
-def test_the_extra_config_sets_the_hub_up(values, monkeypatch):
-    from traitlets.config import Config
-
-    c = Config()
-    c.JupyterHub.services = [{"name": "course", "url": "http://odp-course:8080", "api_token": "made-by-chart"}]
-    monkeypatch.setenv("ODP_HUB_DB_URL", "postgresql://odp_hub@postgres:5432/hub")
-    exec(values["hub"]["extraConfig"]["odp"], {"c": c})
+def test_the_extra_config_sets_the_hub_up(values):
+    c = hub_config(values, HUB_ENV)
     assert c.JupyterHub.db_url == "postgresql://odp_hub@postgres:5432/hub"
     assert c.KubeSpawner.pre_spawn_hook is hooks.pre_spawn
     assert c.KubeSpawner.server_token_scopes == SERVER_TOKEN_SCOPES  # the same as under `odp hub`
     assert "access:services!service=course" in SERVER_TOKEN_SCOPES
     assert c.JupyterHub.default_url == "/services/course/"
+    # the marking service as `odp hub` registers it (course.hub.marking), at its Service's address
+    (entry,) = [s for s in c.JupyterHub.services if s["name"] == marking.NAME]
+    assert entry == {"name": marking.NAME, "url": "http://odp-marking:8080",
+                     "api_token": "made-by-chart-for-marking", **marking.oauth()}
+    assert [r for r in c.JupyterHub.load_roles if r["name"] == marking.ROLE] == [marking.role("formgrade-odp")]
+
+
+def test_the_extra_config_refuses_values_without_the_marking_service(values):
+    without = json.loads(json.dumps(values))
+    del without["hub"]["services"]["marking"]
+    with pytest.raises(RuntimeError, match="hub.services.marking"):
+        hub_config(without, HUB_ENV)
+
+
+MARKING_SCOPES = {f"access:services!service={marking.NAME}", "access:services"}
+
+
+@pytest.mark.filterwarnings("ignore:Not expanding")  # !user and !server filters: no owner here, none grant services
+def test_only_the_assessors_group_may_open_the_marking_app(values):
+    """Every role the hub loads, with its scopes expanded by JupyterHub's own RBAC: only the
+    marking role grants access to the service, and only to formgrade-odp (the `user` role, which
+    everyone has, and the servers' tokens do not)."""
+    from jupyterhub.scopes import expand_scopes
+
+    c = hub_config(values, HUB_ENV)
+    holders = [(r["name"], r.get("groups"), r.get("users"), r.get("services"))
+               for r in c.JupyterHub.load_roles
+               if MARKING_SCOPES & expand_scopes(set(r.get("scopes", [])) - {"self"})]
+    assert holders == [("marking", [hooks.ASSESSORS], None, None)]
+    assert hooks.ASSESSORS == "formgrade-odp"
+    assert not MARKING_SCOPES & expand_scopes(set(SERVER_TOKEN_SCOPES) - {"self"})
+
+
+def marking_container(manifests: list[dict]) -> dict:
+    (container,) = pod(manifests, "odp-marking")["containers"]
+    return container
+
+
+def test_the_marking_pod_mounts_nothing_of_the_learners_and_no_secret_it_does_not_need(manifests):
+    spec = pod(manifests, "odp-marking")
+    volumes = {v["name"]: {k: x for k, x in v.items() if k != "name"} for v in spec["volumes"]}
+    assert volumes == {
+        "home": {"emptyDir": {}},
+        "course": {"persistentVolumeClaim": {"claimName": hooks.COURSE_CLAIM}},  # the autograded copies
+        "handins": {"persistentVolumeClaim": {"claimName": "odp-handins", "readOnly": True}},
+        "course-secret": {"secret": {"secretName": "odp-course-secret", "defaultMode": 0o440}},
+    }  # no exchange (learners' hand-ins), no learner's volume, no banks, not the service's data
+    container = marking_container(manifests)
+    assert "envFrom" not in container
+    secrets_read = {(e["valueFrom"]["secretKeyRef"]["name"], e["valueFrom"]["secretKeyRef"]["key"])
+                    for e in container["env"] if "valueFrom" in e}
+    assert secrets_read == {("odp-gradebook-db", "url"), ("hub", f"hub.services.{marking.NAME}.apiToken")}
+    mounts = {m["name"]: m for m in container["volumeMounts"]}
+    assert mounts["handins"]["readOnly"] and mounts["course-secret"]["readOnly"]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    data = Path(env["ODP_DATA_DIR"])  # where the app reads the notes and the secret
+    assert mounts["handins"]["mountPath"] == str(data / HANDINS_DIR)
+    assert mounts["course-secret"]["mountPath"] == str(data / SECRET_FILE)
+    assert mounts["course"]["mountPath"] == env["ODP_COURSE_DIR"] == str(hooks.COURSE_DIR)
+    assert spec["automountServiceAccountToken"] is False
+    assert spec["securityContext"]["runAsNonRoot"] and spec["securityContext"]["runAsUser"] not in (0, 1001)
+    assert container["securityContext"] == {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}}
+
+
+def test_the_marking_pod_runs_the_app_as_odp_hub_does(manifests, values):
+    """course.hub.marking's command and environment, with the image's paths and the pod's
+    address; the hub's service settings a hub-started service would get."""
+    container = marking_container(manifests)
+    port = container["ports"][0]["containerPort"]
+    local = marking.command(port)
+    in_package = Path(local[3]).relative_to(REPO / "course")  # marking.ipynb, where the image installs it
+    expected = [str(hooks.IMAGE_PREFIX / "bin" / "python"), *local[1:3],
+                str(hooks.IMAGE_SHARE.parent.parent / in_package),
+                *[("--Voila.ip=0.0.0.0" if a == "--Voila.ip=127.0.0.1" else a) for a in local[4:]]]
+    assert container["command"] == expected
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    hub_made = marking.environment(HubLayout(Path("/srv/odp")), Path("/srv/odp/content"), "from the Secret",
+                                   hooks.ASSESSORS, [env[marking.HOSTS_ENV]])
+    ours = {k: v for k, v in env.items() if not k.startswith("JUPYTERHUB_")}
+    assert ours == {**hub_made, "PATH": f"{hooks.IMAGE_PREFIX / 'bin'}:/usr/bin:/bin",
+                    "JUPYTER_PATH": str(hooks.IMAGE_SHARE), "ODP_GRADEBOOK_URL": None}
+    assert not {"ODP_ASSESSOR", "ODP_SERVE_TOKEN", "ODP_DATABASE_URL"} & env.keys()
+    assert container["workingDir"] == env["HOME"]
+    assert {k: v for k, v in env.items() if k.startswith("JUPYTERHUB_") and v is not None} == {
+        "JUPYTERHUB_API_URL": "http://hub:8081/hub/api", "JUPYTERHUB_CLIENT_ID": f"service-{marking.NAME}",
+        "JUPYTERHUB_SERVICE_NAME": marking.NAME, "JUPYTERHUB_SERVICE_PREFIX": marking.PREFIX,
+        "JUPYTERHUB_OAUTH_CALLBACK_URL": f"{marking.PREFIX}oauth_callback",
+        "JUPYTERHUB_OAUTH_ACCESS_SCOPES": json.dumps(marking.role(hooks.ASSESSORS)["scopes"]),
+        "JUPYTERHUB_BASE_URL": "/"}
+    # the hub's address for it is its Service's, on the port it listens on
+    service = obj(manifests, "Service", "odp-marking")
+    assert service["spec"]["ports"][0]["port"] == port
+    assert values["hub"]["services"][marking.NAME]["url"] == f"http://odp-marking:{port}"
+    # its image makes its user, and it is not the course service's
+    dockerfile = (DEPLOY / "Dockerfile.service").read_text()
+    uid = pod(manifests, "odp-marking")["securityContext"]["runAsUser"]
+    assert re.search(rf"useradd --system --uid {uid} --gid 100 --home-dir {env['HOME']} odp-marking", dockerfile)
+    assert uid != pod(manifests, "odp-course")["securityContext"]["runAsUser"]
+
+
+def test_only_the_proxy_and_the_hub_reach_the_marking_pod_and_learners_never(manifests, values):
+    policy = obj(manifests, "NetworkPolicy", "odp-marking")
+    assert policy["spec"]["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "odp-marking"}
+    assert policy["spec"]["policyTypes"] == ["Ingress"]
+    (rule,) = policy["spec"]["ingress"]
+    assert [f["podSelector"]["matchLabels"]["component"] for f in rule["from"]] == ["proxy", "hub"]
+    assert all(f["podSelector"]["matchLabels"]["app"] == "jupyterhub" for f in rule["from"])
+    # learners' (and assessors') own pods may open connections to the course service only
+    egress = json.dumps(values["singleuser"]["networkPolicy"])
+    assert "odp-course" in egress and "odp-marking" not in egress
 
 
 def test_odp_hub_spawn_plan_is_unchanged_by_the_factoring(tmp_path):
