@@ -11,9 +11,9 @@ Kubernetes is where files come from:
   course's own ``release.fetch_all``, with only the exchange's ``outbound`` folder mounted, read
   only; her server's container never mounts the exchange;
 - an assessor's server also mounts the exchange and the nbgrader course folder (ReadWriteMany);
-- nothing secret reaches either: the banks and the course secret are mounted into the course
-  service's pod only (course-service.yaml), and the course secret into the marking app's
-  (marking-service.yaml), which checks the records it shows.
+- nothing secret reaches either: the banks are mounted into the course service's pod alone
+  (course-service.yaml), the course secret into it and the marking app's (marking-service.yaml),
+  which checks the records it shows.
 
 The marking app is the hub service ``marking``, as under ``odp hub``: its OAuth settings and the
 role that lets the assessors' group alone open it are ``course.hub.marking``'s, added here, so the
