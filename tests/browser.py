@@ -117,6 +117,7 @@ def stop(proc: subprocess.Popen, timeout: float = 20) -> None:
         proc.kill()
         proc.wait()
 
+
 @contextmanager
 def odp_serve(content_root: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Served]:
     """Run `odp serve ARGS` over ``content_root`` on a free port. Its output goes to a log file:
