@@ -18,7 +18,11 @@ from pathlib import Path
 
 from course.hub.layout import HubLayout
 
+from course.serve.voila_options import KERNEL_MANAGER, page_options
+
 SHARE = Path(__file__).resolve().parent.parent / "share" / "jupyter"
+EXTENSION = "course.serve.extension"  # Voila's fixes, for a server that runs Voila as an extension
+MAX_KERNELS = 12  # her kernels at once, JupyterLab's included: the last defence, as under `odp serve`
 NBGRADER_EXTENSIONS = ("formgrader", "course_list", "assignment_list", "validate_assignment")
 STAFF_GROUP_PREFIX = "formgrade-"  # nbgrader's multi-user group of a course's assessors
 # What a person's server token may do: her own server, and the course service as her.
@@ -43,26 +47,36 @@ def server_environment(service_url: str, share: Path = SHARE,
             "JUPYTER_PATH": str(share), "PATH": f"{bin_dir}:/usr/bin:/bin"}
 
 
-def server_args(staff: bool, learner_config: Path) -> list[str]:
-    args = [
-        "--VoilaConfiguration.template=odp",
-        "--VoilaConfiguration.show_tracebacks=False",
-        "--VoilaConfiguration.allow_template_override=NO",
-        "--KernelProvisionerFactory.default_provisioner_name=odp-fork",
-        "--MappingKernelManager.cull_idle_timeout=900",
-        "--MappingKernelManager.cull_interval=60",
+def server_args(staff: bool, config: Path, max_kernels: int = MAX_KERNELS) -> list[str]:
+    """Everyone's server renders unit pages with the same options as ``odp serve``
+    (``course.serve.voila_options``) and loads ``config`` (their role's: ``write_server_config``)."""
+    return [
+        *page_options(max_kernels),
+        f"--ServerApp.kernel_manager_class={KERNEL_MANAGER}",
+        f"--config={config}",
     ]
-    if not staff:  # no nbgrader extension for learners: units come from the course
-        args.append(f"--config={learner_config}")
-    return args
 
 
-def write_learner_config(path: Path) -> None:
-    """The server config every learner's server loads: no nbgrader instructor extension."""
-    off = {f"nbgrader.server_extensions.{name}": False for name in NBGRADER_EXTENSIONS}
+def server_extensions(staff: bool) -> dict[str, bool]:
+    """The course's fixes to Voila for everyone; no nbgrader instructor extension for learners
+    (their units come from the course)."""
+    off = {} if staff else {f"nbgrader.server_extensions.{name}": False for name in NBGRADER_EXTENSIONS}
+    return {**off, EXTENSION: True}
+
+
+def server_config_name(staff: bool) -> str:
+    """The file name of a role's server config (in the hub's ``jupyter`` folder, or the image's)."""
+    return f"{'staff' if staff else 'learner'}_server_config.py"
+
+
+def write_server_config(path: Path, staff: bool) -> None:
+    """The server config a learner's (or an assessor's) server loads. ``update`` adds to the
+    extensions the installed packages enable (nbgrader's, Voila's), where a value on the command
+    line would replace them."""
+    who = "an assessor's" if staff else "a learner's"
     path.write_text(
-        '"""Written by `odp hub`: a learner\'s server (no nbgrader instructor extension)."""\n'
-        f"c = get_config()  # noqa: F821\nc.ServerApp.jpserver_extensions = {off!r}\n")
+        f'"""Written by `odp hub`: {who} server."""\n'
+        f"c = get_config()  # noqa: F821\nc.ServerApp.jpserver_extensions.update({server_extensions(staff)!r})\n")
     path.chmod(0o644)
 
 
@@ -101,11 +115,10 @@ class SpawnPlan:
                 **({"ODP_GRADEBOOK_URL": self.gradebook_url} if self.gradebook_url else {})}
 
     def args(self, staff: bool) -> list[str]:
-        return server_args(staff, self.learner_config)
+        return server_args(staff, self.server_config(staff))
 
-    @property
-    def learner_config(self) -> Path:
-        return self.layout.jupyter / "learner_server_config.py"
+    def server_config(self, staff: bool) -> Path:
+        return self.layout.jupyter / server_config_name(staff)
 
     @property
     def staff_config_dir(self) -> Path:
@@ -114,7 +127,8 @@ class SpawnPlan:
     def write_configs(self) -> None:
         """The server config every learner's server loads, and the nbgrader config the
         assessors' formgrader loads (``odp hub`` writes them at start)."""
-        write_learner_config(self.learner_config)
+        for staff in (False, True):
+            write_server_config(self.server_config(staff), staff)
         write_staff_nbgrader_config(self.staff_config_dir, self.content_root)
 
     async def before_start(self, spawner) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from course.config import Settings
 from course.marking.settings import MarkingSettings
 from course.serve import provisioner, signin
-from course.serve.server import UNUSED_FRONT_END
+from course.serve.voila_options import UNUSED_FRONT_END
 
 NOTEBOOK = Path(__file__).resolve().parent / "marking.ipynb"
 SHARE = Path(__file__).resolve().parent.parent / "share" / "jupyter"   # the course's Voila template

@@ -43,6 +43,7 @@ from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+from course.serve import provisioner
 from course.serve.signin import HOME_ENV, TOKEN_ENV
 
 # The Voila pages earlier versions served for the service's pages (course/serve/workspace.py).
@@ -169,19 +170,8 @@ class CourseVoila(Voila):
         self.app.allowed_hosts = self.allowed_hosts()
         self.app.settings.update(self.tornado_settings, odp_home=self.odp_home)
         self.app.add_handlers(".*$", self.init_handlers())
-        _start_fork_server_if_used(self)
+        provisioner.start_if_used(self)
         self.listen()
-
-
-def _start_fork_server_if_used(app: Voila) -> None:
-    from jupyter_client.provisioning import KernelProvisionerFactory
-
-    from course.serve import provisioner
-
-    if KernelProvisionerFactory.instance(parent=app).default_provisioner_name == provisioner.NAME:
-        import threading
-
-        threading.Thread(target=provisioner.SERVER.start, daemon=True).start()
 
 
 if __name__ == "__main__":

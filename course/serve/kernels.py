@@ -11,9 +11,10 @@ wraps it in its pooling manager when kernels are preheated, so the bound covers 
   on-demand path and get the 503 while the server is full);
 - when a kernel shuts down (page closed, or culled when idle) the pools are topped up again.
 
-It also reaps the kernel of a page that has gone: when the last websocket of a kernel closes
-(tab closed, navigated away, reloaded) and no page reconnects within ``reap_grace_seconds``, the
-kernel is shut down. The page's own close request (``/voila/api/shutdown``) usually gets there
+It also reaps the kernel of a page that has gone: when the last websocket of a Voila page's
+kernel closes (tab closed, navigated away, reloaded) and no page reconnects within
+``reap_grace_seconds``, the kernel is shut down. Only Voila's: under a hub the same server runs
+JupyterLab, whose notebooks keep their kernels when their tab closes, as JupyterLab users expect. The page's own close request (``/voila/api/shutdown``) usually gets there
 first; this covers a page that could not send it (a crash, a dropped network). A kernel that never
 had a page connected (fetched without a browser) is left to the idle culler.
 """
@@ -27,6 +28,7 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from tornado import web
 from traitlets import Float, Integer
 
+VOILA_MARK = "VOILA_PREHEAT"  # in the environment of every kernel Voila starts for a page
 BUSY = ("The course is busy: too many course pages are open at once. Close course tabs you "
         "are not using, or try again in a few minutes.")
 
@@ -52,6 +54,7 @@ class BoundedKernelManager(AsyncMappingKernelManager):
         self._reserved: set[str] = set()  # ids being started: counted before they exist
         self._closing = False
         self._reaping: dict[str, asyncio.TimerHandle] = {}
+        self._pages: set[str] = set()  # kernels Voila started for a page (reaped when it goes)
 
     def notify_connect(self, kernel_id: str) -> None:
         super().notify_connect(kernel_id)
@@ -61,7 +64,7 @@ class BoundedKernelManager(AsyncMappingKernelManager):
 
     def notify_disconnect(self, kernel_id: str) -> None:
         super().notify_disconnect(kernel_id)
-        if (self.reap_grace_seconds and kernel_id in self
+        if (self.reap_grace_seconds and kernel_id in self._pages
                 and self._kernel_connections.get(kernel_id, 0) <= 0 and kernel_id not in self._reaping):
             loop = asyncio.get_running_loop()
             self._reaping[kernel_id] = loop.call_later(
@@ -91,8 +94,13 @@ class BoundedKernelManager(AsyncMappingKernelManager):
                              self.max_kernels)
             raise CourseBusy()
         self._reserved.add(kernel_id)
+        if VOILA_MARK in (kwargs.get("env") or {}):  # Voila sets it on every page's kernel, pooled or not
+            self._pages.add(kernel_id)
         try:
             return await super().start_kernel(kernel_id=kernel_id, **kwargs)
+        except BaseException:
+            self._pages.discard(kernel_id)
+            raise
         finally:
             self._reserved.discard(kernel_id)
 
@@ -101,6 +109,7 @@ class BoundedKernelManager(AsyncMappingKernelManager):
         if handle is not None:
             handle.cancel()
         result = await super().shutdown_kernel(kernel_id, *args, **kwargs)
+        self._pages.discard(kernel_id)
         self._top_up_pools()
         return result
 

@@ -33,3 +33,14 @@ SERVER = ForkServer(PRELOAD + EXTRA)
 
 class UnitForkProvisioner(ForkProvisioner):
     server = SERVER
+
+
+def start_if_used(parent) -> None:
+    """Start the fork server now, in a thread, if ``parent`` (a Voila app or a Jupyter server)
+    forks its kernels: the first page then does not wait for its imports."""
+    import threading
+
+    from jupyter_client.provisioning import KernelProvisionerFactory
+
+    if KernelProvisionerFactory.instance(parent=parent).default_provisioner_name == NAME:
+        threading.Thread(target=SERVER.start, name="odp-fork-server", daemon=True).start()

@@ -16,13 +16,12 @@ from pathlib import Path
 from course.config import Settings
 from course.content import CourseContent, UnitEntry, require_course
 from course.exceptions import CourseError
-from course.serve import provisioner, signin, workspace
+from course.serve import signin, workspace
 from course.service.client import TOKEN_ENV, URL_ENV
 
+from course.serve.voila_options import KERNEL_MANAGER, page_options
+
 SHARE = Path(__file__).resolve().parent.parent / "share" / "jupyter"
-KERNEL_MANAGER = "course.serve.kernels.BoundedKernelManager"
-REAP_GRACE_SECONDS = 3  # a page whose websocket closed this long ago has gone (not a reconnect)
-UNUSED_FRONT_END = ("@jupyter/nbgrader", "@jupyter-notebook/lab-extension")
 
 
 @dataclass(frozen=True)
@@ -53,25 +52,11 @@ def voila_args(settings: Settings, folder: Path, pools: Pools | None = None) -> 
         "--no-browser",
         f"--port={settings.port}",
         f"--Voila.ip={settings.host}",
-        "--template=odp",
-        # Idle kernels are reaped so abandoned tabs cannot pile up, and no more than
-        # max_kernels live at once (Voila #617): a page beyond the bound gets HTTP 503.
+        # The options every server of unit pages shares (a hub's too), then Voila's own.
+        *page_options(settings.max_kernels, settings.cull_idle_seconds, settings.cull_interval_seconds),
         f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
-        f"--BoundedKernelManager.max_kernels={settings.max_kernels}",
-        f"--MappingKernelManager.cull_idle_timeout={settings.cull_idle_seconds}",
-        f"--MappingKernelManager.cull_interval={settings.cull_interval_seconds}",
-        "--VoilaConfiguration.show_tracebacks=False",
-        # `?template=NAME` could hang a page on an unknown name and strand its kernel.
-        "--VoilaConfiguration.allow_template_override=NO",
         "--Voila.port_retries=0",  # the Host check names the port: never move to another
-        # Unit kernels are forked from a server that has imported the course (provisioner.py).
-        f"--KernelProvisionerFactory.default_provisioner_name={provisioner.NAME}",
-        f"--BoundedKernelManager.reap_grace_seconds={REAP_GRACE_SECONDS}",
         "--IdentityProvider.cookie_options={'samesite': 'Lax', 'httponly': True}",
-        # JupyterLab extensions the course pages do not use: each is more JavaScript for every
-        # page to fetch and run.
-        f"--VoilaConfiguration.extension_denylist={list(UNUSED_FRONT_END)!r}",
-        "--VoilaConfiguration.file_allowlist=['.*\\.(png|svg|css)']",
     ]
     if pools.pooled:
         # Voila 0.5 matches these against each notebook's absolute path (and once against

@@ -30,12 +30,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from course.hub import marking
-from course.hub.spawn import SERVER_TOKEN_SCOPES, STAFF_GROUP_PREFIX, is_staff, server_args, server_environment
+from course.hub.spawn import (SERVER_TOKEN_SCOPES, STAFF_GROUP_PREFIX, is_staff, server_args, server_config_name,
+                              server_environment)
 
 # Where things are inside the single-user image (Dockerfile.singleuser) and its pod.
 IMAGE_PREFIX = Path("/opt/odp")  # the image's virtual environment
 IMAGE_SHARE = IMAGE_PREFIX / "lib" / "python3.11" / "site-packages" / "course" / "share" / "jupyter"
-IMAGE_LEARNER_CONFIG = Path("/etc/odp/jupyter/learner_server_config.py")
+IMAGE_CONFIGS = Path("/etc/odp/jupyter")  # each role's server config (Dockerfile.singleuser writes them)
 HOME = Path("/home/jovyan")  # singleuser.storage.homeMountPath: her own volume
 UID, GID = 1000, 100  # singleuser.uid / fsGid
 EXCHANGE = Path("/srv/odp/exchange")
@@ -106,7 +107,7 @@ async def pre_spawn(spawner) -> None:
     staff = is_staff(spawner.user.groups)
     spawner.environment = {**spawner.environment, **learner_environment(),
                            **(staff_environment() if staff else {})}
-    spawner.args = server_args(staff, IMAGE_LEARNER_CONFIG)
+    spawner.args = server_args(staff, IMAGE_CONFIGS / server_config_name(staff))
     spawner.volumes = _with(spawner.volumes, {"name": "exchange",
                                               "persistentVolumeClaim": {"claimName": EXCHANGE_CLAIM}})
     spawner.init_containers = _with(spawner.init_containers,

@@ -72,6 +72,12 @@ class Hub:
         token = self.layout.read_secrets(create=False)["admin_token"]
         return HubAPI(f"http://127.0.0.1:{self.env['ODP_HUB_API_PORT']}/hub/api", token).call(method, path, body)
 
+    def get_json(self, path: str, token: str):
+        """GET ``path`` on the hub's public address with ``token`` (a person's own, say)."""
+        request = urllib.request.Request(self.url + path, headers={"Authorization": f"token {token}"})
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            return json.loads(reply.read())
+
     def odp(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
         proc = subprocess.run([str(BIN / "odp"), *args], env=self.env, capture_output=True, text=True,
                               timeout=900, cwd=REPO)

@@ -198,6 +198,30 @@ def test_her_server_holds_no_secret_in_its_environment(hub, journey):
         assert "ODP_DATA_DIR" not in environ and "ODP_DATABASE_URL" not in environ
 
 
+def test_unit_pages_she_leaves_or_reloads_release_their_kernels(hub, journey):
+    """Under the hub, as under `odp serve`: a page left or reloaded gives its kernel back within
+    seconds (the page's close request, and the server's reaper when that does not arrive)."""
+    amy = hub.people["amy"]
+    token = hub.api("POST", f"/users/{amy}/tokens", {"scopes": ["access:servers!user"], "note": "test"})["token"]
+
+    def her_kernels() -> list[dict]:
+        return hub.get_json(f"/user/{amy}/api/kernels", token)
+
+    wait_for(lambda: her_kernels() == [], limit=120)  # the journey's page closed with its browser
+    with chromium(signed_in=False) as browser:
+        page = browser.new_page(locale="en-GB")
+        sign_in(page, hub, amy)
+        page.get_by_role("heading", name="My pathway").wait_for(timeout=120_000)
+        page.goto(journey["unit"])
+        for _ in range(3):
+            page.wait_for_selector(".odp-question", timeout=180_000)
+            wait_for(lambda: len(her_kernels()) == 1, limit=120)
+            page.reload()
+        page.wait_for_selector(".odp-question", timeout=180_000)
+        page.goto(f"{hub.url}/services/course/")
+        wait_for(lambda: her_kernels() == [], limit=120)
+
+
 # -- the marking app (the hub service `marking`) and the formgrader -------------------------------
 WRITTEN = "managing-risk"
 HAND_IN = f"""

@@ -191,7 +191,7 @@ def test_no_image_is_built_with_the_banks_or_a_secret(dockerfile):
 def test_the_single_user_image_holds_the_package_only():
     assert sorted(copied("Dockerfile.singleuser")) == ["README.md", "course", "pyproject.toml"]
     text = (DEPLOY / "Dockerfile.singleuser").read_text()
-    assert str(hooks.IMAGE_PREFIX) in text and str(hooks.IMAGE_LEARNER_CONFIG.parent) in text
+    assert str(hooks.IMAGE_PREFIX) in text and str(hooks.IMAGE_CONFIGS) in text
     assert "python3.11" in str(hooks.IMAGE_SHARE) and "FROM python:3.11" in text
 
 
@@ -214,7 +214,7 @@ def test_a_learner_server_starts_as_under_odp_hub_with_nothing_secret(tmp_path):
     assert env["JUPYTER_PATH"] == str(hooks.IMAGE_SHARE) and env["PATH"].startswith("/opt/odp/bin:")
     for name, value in env.items():
         assert not SECRET_WORDS.search(name) and not SECRET_WORDS.search(value), (name, value)
-    assert spawner.args == [*plan.args(staff=False)[:-1], f"--config={hooks.IMAGE_LEARNER_CONFIG}"]
+    assert spawner.args == [*plan.args(staff=False)[:-1], f"--config={hooks.IMAGE_CONFIGS / 'learner_server_config.py'}"]
     # Her own container mounts her volume only; the init container reads outbound, read only.
     assert [m["name"] for m in values_of(spawner.volume_mounts)] == ["volume-{user_server}"]
     assert not any("secret" in v for v in values_of(spawner.volumes))
@@ -231,7 +231,7 @@ def test_an_assessor_also_gets_the_exchange_and_the_course_folder_but_no_secret(
     assert spawner.environment["ODP_EXCHANGE_DIR"] == str(hooks.EXCHANGE)
     assert spawner.environment["ODP_COURSE_DIR"] == str(hooks.COURSE_DIR)
     assert "ODP_DATA_DIR" not in spawner.environment and "ODP_CONTENT_ROOT" not in spawner.environment
-    assert not any(a.startswith("--config=") for a in spawner.args)  # nbgrader's extensions stay on
+    assert spawner.args[-1] == f"--config={hooks.IMAGE_CONFIGS / 'staff_server_config.py'}"  # nbgrader's stay on
     mounts = {m["name"]: m["mountPath"] for m in values_of(spawner.volume_mounts)}
     assert mounts == {"volume-{user_server}": "/home/jovyan", "exchange": str(hooks.EXCHANGE),
                       "course": str(hooks.COURSE_DIR)}
@@ -395,10 +395,14 @@ def test_odp_hub_spawn_plan_is_unchanged_by_the_factoring(tmp_path):
         "ODP_SERVICE_URL": "http://127.0.0.1:9/services/course", "ODP_HOME_URL": "/services/course/",
         "JUPYTER_PATH": str(REPO / "course" / "share" / "jupyter"),
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"}
-    assert plan.args(staff=True) == plan.args(staff=False)[:-1]
+    assert plan.args(staff=True)[:-1] == plan.args(staff=False)[:-1]
     assert plan.args(staff=False)[-1] == f"--config={tmp_path / 'jupyter' / 'learner_server_config.py'}"
+    assert plan.args(staff=True)[-1] == f"--config={tmp_path / 'jupyter' / 'staff_server_config.py'}"
     (tmp_path / "jupyter").mkdir()
     plan.write_configs()
     written = (tmp_path / "jupyter" / "learner_server_config.py").read_text()
     assert "'nbgrader.server_extensions.formgrader': False" in written
+    assert "'course.serve.extension': True" in written
     assert written.startswith('"""Written by `odp hub`')
+    staff = (tmp_path / "jupyter" / "staff_server_config.py").read_text()
+    assert "nbgrader" not in staff and "'course.serve.extension': True" in staff

@@ -1,21 +1,31 @@
-"""The unit-kernel provisioner under a Jupyter server, as a JupyterHub single-user server runs
-it: `jupyter server` with Voila as a server extension (no Voila pools there), selected by
-configuration alone. The page's kernel is forked from the fork server, not started anew."""
+"""Unit pages under a Jupyter server, as a JupyterHub single-user server runs them: `jupyter
+server` with Voila as a server extension (no Voila pools there).
+
+- The unit-kernel provisioner, selected by configuration alone: the page's kernel is forked
+  from the fork server, not started anew.
+- With the options and config `odp hub` gives a learner's server (``course.hub.spawn``): pages
+  that are left or reloaded in Chromium release their kernels, as under `odp serve`, while a
+  JupyterLab kernel whose tab went is kept; the lab-extension chunks are cached for good, and a
+  path out of the template folder is a 404."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import psutil
 import pytest
 
 from course.config import Settings
-from course.serve.server import prepare, voila_env
 from course.content import require_course
-from tests.browser import AUTH_HEADER, free_port, wait_until_serving
-from tests.serve.running import course_copy, get
+from course.hub.spawn import server_args, write_server_config
+from course.serve.server import prepare, voila_env
+from tests.browser import AUTH_HEADER, chromium, free_port, stop, wait_for_widgets, wait_until_serving
+from tests.serve.running import course_copy, get, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -49,3 +59,80 @@ def test_a_jupyter_server_with_voila_forks_unit_kernels(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@pytest.fixture
+def learner_server(tmp_path):
+    """A Jupyter server started as `odp hub` starts a learner's, signed in by token."""
+    root = course_copy(tmp_path)
+    settings = Settings(content_root=root, demo_cohort=5, pool_size=0)
+    folder, _ = prepare(settings, require_course(root))
+    config = tmp_path / "learner_server_config.py"
+    write_server_config(config, staff=False)
+    port = free_port()
+    env = voila_env(settings)
+    token = env.pop("ODP_SERVE_TOKEN")
+    env.update(PATH=f"{Path(sys.executable).parent}:{env['PATH']}", JUPYTER_TOKEN=token)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--allow-root",
+         f"--ServerApp.root_dir={folder}", *server_args(staff=False, config=config)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(base + "/login", proc)
+        yield base, token
+    finally:
+        stop(proc)
+
+
+def kernels(base: str) -> list[dict]:
+    status, body = get(base + "/api/kernels")
+    assert status == 200, body
+    return json.loads(body)
+
+
+def test_pages_left_or_reloaded_release_their_kernels_and_lab_kernels_stay(learner_server):
+    base, token = learner_server
+    with chromium(signed_in=False) as browser:  # signed in by cookie, as under the hub
+        page = browser.new_page()
+        page.goto(f"{base}{UNIT}?token={token}")
+        wait_for_widgets(page)
+        for _ in range(3):  # reloads: each page view starts a kernel, the one left must go
+            page.reload()
+            wait_for_widgets(page)
+            assert wait_until(lambda: len(kernels(base)) == 1, timeout=60), kernels(base)
+        # A JupyterLab notebook's kernel: its tab connects, then closes.
+        status, body = post(base + "/api/kernels")
+        assert status == 201, body
+        lab = json.loads(body)["id"]
+        page.evaluate("""url => new Promise((done, fail) => {
+            const ws = new WebSocket(url);
+            ws.onopen = () => { ws.close(); done(); };
+            ws.onerror = fail;
+        })""", f"{base.replace('http', 'ws')}/api/kernels/{lab}/channels")
+        page.goto("about:blank")  # the unit page is left too
+        # Waiting on the unit page's kernel going, which the same grace governs: by then the
+        # lab kernel would have gone too if it were reaped.
+        assert wait_until(lambda: [k["id"] for k in kernels(base)] == [lab], timeout=60), kernels(base)
+
+
+def test_lab_extension_chunks_are_cached_and_template_paths_cannot_climb(learner_server):
+    base, _ = learner_server
+    static = Path(sys.prefix) / "share/jupyter/labextensions/@jupyter-widgets/jupyterlab-manager/static"
+    chunk = next(static.glob("remoteEntry.*.js")).name
+    request = urllib.request.Request(
+        f"{base}/voila/labextensions/@jupyter-widgets/jupyterlab-manager/static/{chunk}", headers=AUTH_HEADER)
+    with urllib.request.urlopen(request, timeout=60) as r:
+        assert "immutable" in r.headers["Cache-Control"]
+    status, _ = get(base + "/voila/templates/odp/static/../../../../etc/passwd")
+    assert status == 404
+
+
+def post(url: str) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=b"{}", method="POST",
+                                     headers={**AUTH_HEADER, "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
