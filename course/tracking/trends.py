@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, func, select, true
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, select, true
 from sqlalchemy.orm import Session
 
 from course.tracking.metrics import _in_scope, days_between
@@ -90,8 +90,10 @@ class GroupRow:
 
 
 def _month(session: Session, column):
+    # The format is written into the SQL, not bound: PostgreSQL sees the SELECT's and the GROUP
+    # BY's to_char(x, $1) and to_char(x, $2) as different expressions (GroupingError).
     if session.get_bind().dialect.name == "postgresql":
-        return func.to_char(column, "YYYY-MM")
+        return func.to_char(column, literal_column("'YYYY-MM'"))
     return func.strftime("%Y-%m", column)
 
 
