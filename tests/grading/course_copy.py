@@ -49,9 +49,10 @@ class CourseCopy:
         path.mkdir(parents=True, exist_ok=True)
         return path
 
-    def nbgrader(self, *args: str, cwd: Path | None = None, ok: bool = True) -> subprocess.CompletedProcess:
-        proc = subprocess.run([str(BIN / "nbgrader"), *args], cwd=cwd or self.autograder, env=self.env,
-                              capture_output=True, text=True, timeout=600)
+    def nbgrader(self, *args: str, cwd: Path | None = None, ok: bool = True,
+                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        proc = subprocess.run([str(BIN / "nbgrader"), *args], cwd=cwd or self.autograder,
+                              env={**self.env, **(env or {})}, capture_output=True, text=True, timeout=600)
         if ok and proc.returncode != 0:
             raise AssertionError(f"nbgrader {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
         return proc
@@ -66,8 +67,11 @@ class CourseCopy:
     def learner_cmd(self, verb: str, assignment: str, learner: str) -> subprocess.CompletedProcess:
         """What a learner types: nbgrader fetch_assignment / submit, from their home folder."""
         extra = [f"--student={learner}"] if verb == "submit" else []
+        home = self.home(learner)
+        # Each learner has her own Jupyter data folder, as on a real machine: nbgrader submit makes
+        # its cache there without exist_ok, so learners sharing one raced (FileExistsError in CI).
         return self.nbgrader(verb, assignment, "--course=odp", f"--Exchange.root={self.exchange}",
-                             *extra, cwd=self.home(learner))
+                             *extra, cwd=home, env={"JUPYTER_DATA_DIR": str(home / ".local/share/jupyter")})
 
     def for_each_learner(self, verb: str, assignment: str, learners: list[str]) -> None:
         # nbgrader takes ~3 s to start: learners act at the same time, as they would.
