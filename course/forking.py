@@ -79,6 +79,8 @@ def _run_kernel(request: dict[str, Any]) -> None:
         sys.argv = [LAUNCHER, *request["argv"]]
         import random
         random.seed()  # forked children would otherwise draw the same numbers
+        if "numpy" in sys.modules:  # preloaded (pandas): its global generator was copied too
+            sys.modules["numpy"].random.seed()
 
         from ipykernel.kernelapp import IPKernelApp
 
