@@ -16,6 +16,7 @@ Setting up is idempotent, so starting again after a stop (or a crash) reuses wha
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import secrets
@@ -148,5 +149,25 @@ def run(settings: Settings) -> int:
     except KeyboardInterrupt:
         hub.send_signal(signal.SIGTERM)
         code = hub.wait(timeout=60)
+    # A hub that fails part-way through its start (a port in use, a bad service) exits without
+    # stopping the services it had started; they would hold their ports against the next start.
+    stop_processes_of([settings.hub_service_user, settings.hub_marking_user])
     Cluster(layout.postgres, layout.postgres_run, settings.hub_postgres_port).stop()
     return code
+
+
+def stop_processes_of(users: list[str], grace: float = 10) -> list[int]:
+    """Stop every process of these accounts (the hub's service users, which run nothing but the
+    hub's services): SIGTERM, then SIGKILL after ``grace`` seconds. The pids it stopped."""
+    import psutil
+
+    procs = [p for p in psutil.process_iter(["username"]) if p.info["username"] in users]
+    for proc in procs:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            proc.terminate()
+    _, alive = psutil.wait_procs(procs, timeout=grace)
+    for proc in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            proc.kill()
+    psutil.wait_procs(alive, timeout=grace)
+    return [p.pid for p in procs]
