@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.browser import axe_violations, chromium, free_port, wait_until_serving
+from tests.browser import axe_violations, chromium, free_port, stop, wait_until_serving
 
 HEAD = b"opened_date,team,balance_gbp,repayment_plan,days_to_first_contact\n"
 
@@ -36,8 +36,7 @@ def voila_page(tmp_path_factory):
         wait_until_serving(f"http://127.0.0.1:{port}/", proc, output=lambda: (folder / "voila.log").read_text())
         yield f"http://127.0.0.1:{port}/", folder
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop(proc)
         log.close()
 
 

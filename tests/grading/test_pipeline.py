@@ -22,7 +22,7 @@ from course.grading.leaks import fingerprints, scan_text, scan_tree
 from course.notebook import open_unit
 from course.record import RECORD_FILE
 from course.serve.server import voila_args, voila_env
-from tests.browser import chromium, free_port, wait_until_serving
+from tests.browser import chromium, free_port, stop, wait_until_serving
 from tests.grading.course_copy import CourseCopy, answer_every_item_right, make_copy, record_key, right, wrong
 from tests.service.running import Service, service_over
 
@@ -128,8 +128,7 @@ def sit_in_browser(course: CourseCopy, pipeline: Pipeline, svc: Service) -> None
             pipeline.page_texts.append(("voila page, submitted", page.content()))
             pipeline.page_texts.append(("voila websocket frames", "\n".join(frames)))
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop(proc)
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ from course.marking.settings import MarkingSettings
 from course.notebook import open_unit
 from course.record import RECORD_FILE, read_record
 from course.serve.server import voila_args, voila_env
-from tests.browser import axe_violations, chromium, free_port, wait_until_serving
+from tests.browser import axe_violations, chromium, free_port, stop, wait_until_serving
 from tests.conftest import REPO
 from tests.grading.course_copy import CourseCopy, make_copy, record_key
 from tests.marking.app import marking_app
@@ -155,8 +155,7 @@ def write_in_browser(run: Run) -> None:
             run.browser_saved_before_blur = page.evaluate("document.activeElement.tagName") == "TEXTAREA"
             run.axe["unit app"] = axe_violations(page)
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop(proc)
     run.answers[(BROWSER, "mr-t1")] = BROWSER_TEXT
 
 

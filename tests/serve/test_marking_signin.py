@@ -17,7 +17,7 @@ from course.config import Settings
 from course.marking.server import voila_args, voila_env
 from course.marking.settings import MarkingSettings
 from course.serve.signin import serve_token
-from tests.browser import free_port, wait_until_serving
+from tests.browser import free_port, stop, wait_until_serving
 from tests.serve.test_signin import fetch
 
 pytestmark = pytest.mark.slow
@@ -39,8 +39,7 @@ def marking_app(tmp_path_factory):
         wait_until_serving(base + "/login", proc)
         yield base, port
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop(proc)
 
 
 def test_the_marking_app_needs_the_token(marking_app):

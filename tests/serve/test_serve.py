@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from course.serve.signin import TOKEN_ENV, serve_token
-from tests.browser import AUTH_HEADER
+from tests.browser import AUTH_HEADER, stop
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -58,8 +58,7 @@ def server(tmp_path_factory):
 
     wait_until_serving(f"http://127.0.0.1:{service_port}/api/whoami", proc, any_status=True)
     yield base, first_line, data
-    proc.terminate()
-    proc.wait(timeout=20)
+    stop(proc)
 
 
 def test_prints_the_sign_in_link_to_the_course_home(server):

@@ -20,6 +20,7 @@ from course.tracking.db import session_scope
 from course.tracking.migrations import upgrade_to_head
 from course.tracking.models import Department, Learner
 from tests.browser import free_port, wait_until_serving
+from tests.browser import stop as stop_server
 
 # person: (line manager, qualification)
 PEOPLE = {"ann": ("mo", "l2-sample"), "bob": ("mo", "l2-sample"), "cat": ("zed", "l2-sample")}
@@ -67,8 +68,11 @@ class Service:
     def stop(self, kill: bool = False) -> None:
         if self.proc is None:
             return
-        self.proc.kill() if kill else self.proc.terminate()
-        self.proc.wait(timeout=30)
+        if kill:  # a crash, as a test of what survives one wants
+            self.proc.kill()
+            self.proc.wait()
+        else:
+            stop_server(self.proc, timeout=30)
         self.proc = None
 
 

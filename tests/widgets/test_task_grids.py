@@ -97,7 +97,7 @@ def test_risk_register_in_the_browser_saves_to_the_record(tmp_path):
     import nbformat
 
     from course.record import RECORD_FILE, read_record
-    from tests.browser import axe_violations, chromium, free_port, wait_until_serving
+    from tests.browser import axe_violations, chromium, free_port, stop, wait_until_serving
 
     folder = unit_folder(tmp_path, "managing-risk")
     nb = nbformat.v4.new_notebook()
@@ -125,8 +125,7 @@ def test_risk_register_in_the_browser_saves_to_the_record(tmp_path):
             violations = [v["id"] for v in axe_violations(page) if v["id"] != "region"]  # bare Voila has no <main>
             assert violations == [], violations
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop(proc)
     _, entries = read_record(folder / RECORD_FILE)
     [saved] = [e for e in entries if e.item == "mr-t4-risk-register" and e.kind == "answer"]
     assert saved.response["treat"][0]["text"] == "Listing clerks leave: fewer hearings listed"
