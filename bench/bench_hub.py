@@ -51,6 +51,13 @@ serve 3.45 s: 20.6x), sign-in 22.93 s, PSS per learner 252 MB median, 256 max (o
 hub, proxy, service, culler 10.9 CPU s. Failed: one learner's forked kernel died before
 replying to kernel_info (hub log), and her Voila page never finished.
 
+2026-12-02 UTC, `--learners 10 --baseline-runs 1`, once `--spawners zygote` and once
+`--spawners popen` (load average 1.4-1.9, then 3.7-5.5): spawn (hub's log) 5.48 s median, 5.49
+p95 forked from the zygote against 27.37 s and 30.58 s with Popen; interactive after the spawn
+27.08 s (4 of 10) against 53.75 s (2 of 10); PSS per learner 153 MB median against 374 MB
+(odp serve 308). The other learners' units stopped with 15-44 of 45 widgets on screen, no
+error logged, under both spawners.
+
 Runs as root (it makes OS accounts):
 
     sudo .venv/bin/python bench/bench_hub.py [--learners 10 25] [--baseline-runs 3] [--spawners zygote popen]
