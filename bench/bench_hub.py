@@ -51,9 +51,16 @@ serve 3.45 s: 20.6x), sign-in 22.93 s, PSS per learner 252 MB median, 256 max (o
 hub, proxy, service, culler 10.9 CPU s. Failed: one learner's forked kernel died before
 replying to kernel_info (hub log), and her Voila page never finished.
 
+2026-12-02 UTC, `--learners 10 --baseline-runs 1`, once `--spawners zygote` and once
+`--spawners popen` (load average 1.4-1.9, then 3.7-5.5): spawn (hub's log) 5.48 s median, 5.49
+p95 forked from the zygote against 27.37 s and 30.58 s with Popen; interactive after the spawn
+27.08 s (4 of 10) against 53.75 s (2 of 10); PSS per learner 153 MB median against 374 MB
+(odp serve 308). The other learners' units stopped with 15-44 of 45 widgets on screen, no
+error logged, under both spawners.
+
 Runs as root (it makes OS accounts):
 
-    sudo .venv/bin/python bench/bench_hub.py [--learners 10 25] [--baseline-runs 3]
+    sudo .venv/bin/python bench/bench_hub.py [--learners 10 25] [--baseline-runs 3] [--spawners zygote popen]
 """
 
 from __future__ import annotations
@@ -301,10 +308,13 @@ async def crowd(hub, names: list[str], count: int) -> tuple[list[Learner], dict[
     return learners, cpu, wall, [pss, hub_pss]
 
 
-def hub_run(n: int, count: int) -> HubRun:
+SPAWNERS = {"zygote": "1", "popen": "0"}  # ODP_HUB_ZYGOTE: servers forked from the zygote, or Popen
+
+
+def hub_run(n: int, count: int, spawner: str = "zygote") -> HubRun:
     from tests.hub.running import running_hub
 
-    with running_hub(learners=n) as hub:
+    with running_hub(learners=n, settings={"ODP_HUB_ZYGOTE": SPAWNERS[spawner]}) as hub:
         names = [hub.people[f"l{i:03d}"] for i in range(1, n + 1)]
         time.sleep(5)  # the hub settles after enrolment
         learners, cpu, wall, (pss, hub_pss) = asyncio.run(crowd(hub, names, count))
@@ -315,7 +325,7 @@ def hub_run(n: int, count: int) -> HubRun:
 
 # --- the report -----------------------------------------------------------------------------
 
-def report(runs: dict[int, HubRun], base: Baseline) -> None:
+def report(runs: dict[tuple[int, str], HubRun], base: Baseline) -> None:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     base_i = statistics.median(base.interactive)
     print(f"\nUnit 201 ({UNIT}) in Chromium, {psutil.cpu_count()} cores, load average {load}")
@@ -324,9 +334,9 @@ def report(runs: dict[int, HubRun], base: Baseline) -> None:
           f"({'from its preheated pool' if base.pooled else 'not pooled for the demo learner: a forked kernel'}); "
           f"PSS {base.pss_mb:.0f} MB (Voila {base.voila_mb:.0f} + fork server {base.fork_server_mb:.0f} "
           f"+ the page's kernel {base.kernel_mb:.0f})")
-    for n, run in runs.items():
+    for (n, spawner), run in runs.items():
         ok = [lr for lr in run.learners if not lr.error]
-        print(f"\n{n} learners signing in and opening unit 201 at once on odp hub "
+        print(f"\n{n} learners signing in and opening unit 201 at once on odp hub, servers by {spawner} "
               f"({len(ok)} of {n} interactive; the last {run.wall_s:.1f} s after the first sign-in)")
         rows = []
         hub_spawn = list(run.hub_spawn.values())
@@ -367,6 +377,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, nargs="+", default=[10, 25])
     parser.add_argument("--baseline-runs", type=int, default=3)
+    parser.add_argument("--spawners", nargs="+", choices=sorted(SPAWNERS), default=["zygote"],
+                        help="how each server starts: forked from the zygote (ODP_HUB_ZYGOTE=1) or "
+                        "Popen (0); several: a hub run for each, in the same run")
     args = parser.parse_args()
     if os.geteuid() != 0:
         sys.exit("bench_hub.py makes OS accounts: run it as root")
@@ -376,11 +389,13 @@ def main() -> None:
     print(f"unit 201 is interactive when its {count} widgets and 'Start the test' are on screen", flush=True)
     base = baseline(args.baseline_runs, count)
     print(f"baseline done: {[round(t, 2) for t in base.interactive]} s", flush=True)
-    runs: dict[int, HubRun] = {}
+    runs: dict[tuple[int, str], HubRun] = {}
     for n in args.learners:
-        started = time.perf_counter()
-        runs[n] = hub_run(n, count)
-        print(f"{n} learners done in {time.perf_counter() - started:.0f} s (hub start and stop included)", flush=True)
+        for spawner in args.spawners:
+            started = time.perf_counter()
+            runs[n, spawner] = hub_run(n, count, spawner)
+            print(f"{n} learners, {spawner}, done in {time.perf_counter() - started:.0f} s "
+                  "(hub start and stop included)", flush=True)
     report(runs, base)
 
 

@@ -170,6 +170,12 @@ class Settings(BaseSettings):
         description="A learner's server with no activity for this long is stopped by "
         "jupyterhub-idle-culler (her work is saved; she starts again by opening a unit).",
     )
+    hub_zygote: bool = Field(
+        default=True,
+        description="Fork each person's server from a process that has imported the server's "
+        "modules already (course/hub/zygote.py, started by `odp hub` before the hub): a spawn "
+        "then costs no imports. Off: the hub starts each server as a new process (Popen).",
+    )
 
     sandbox_user: str = Field(
         default="odp-sandbox",

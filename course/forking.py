@@ -153,6 +153,35 @@ class ForkedProcess:
         self.send_signal(signal.SIGTERM)
 
 
+class _ChildServer:
+    """The parts of ``Popen`` that ``ForkServer`` uses, for a fork server forked from this
+    process (``ForkServer.start_here``): it is our child, so ``waitpid`` tells when it ends."""
+
+    def __init__(self, pid: int, stdin, stdout) -> None:
+        self.pid, self.stdin, self.stdout = pid, stdin, stdout
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                done, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:  # reaped elsewhere: it has ended all the same
+                done, status = self.pid, 0
+            if done:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        fd = os.pidfd_open(self.pid) if self.poll() is None else None
+        if fd is not None:
+            try:
+                if not select.select([fd], [], [], timeout)[0]:
+                    raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
+            finally:
+                os.close(fd)
+        return self.poll() or 0
+
+
 class ForkServer:
     """One fork server that has imported ``preload``, started by (and dying with) the process
     that uses it."""
@@ -162,7 +191,7 @@ class ForkServer:
         # The server's own environment (None: its user's), which every child's memory keeps a copy
         # of even after it sets its own: the grading server gets a minimal one.
         self.env = env
-        self._proc: subprocess.Popen | None = None
+        self._proc: subprocess.Popen | _ChildServer | None = None
         self._lock = threading.Lock()
 
     @property
@@ -179,6 +208,38 @@ class ForkServer:
         if not ready:
             raise RuntimeError(f"the kernel fork server did not start (exit code {proc.wait()})")
         return proc
+
+    def start_here(self) -> None:
+        """Make the fork server a fork of this process, which has already imported what it
+        preloads: a server forked from ``course.hub.zygote`` does this before it starts (it has
+        one thread then), so its fork server costs no imports and shares the zygote's pages."""
+        with self._lock:
+            if self._proc is not None and self._proc.poll() is None:
+                return
+            to_child, from_parent = os.pipe()
+            to_parent, from_child = os.pipe()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:
+                code = 1
+                try:
+                    os.dup2(to_child, 0)
+                    os.dup2(from_child, 1)
+                    for fd in (to_child, from_parent, to_parent, from_child):
+                        os.close(fd)
+                    sys.stdin = open(0, closefd=False)
+                    sys.stdout = open(1, "w", closefd=False)
+                    serve(list(self.preload))
+                    code = 0
+                finally:
+                    os._exit(code)
+            os.close(to_child)
+            os.close(from_child)
+            proc = _ChildServer(pid, os.fdopen(from_parent, "w", buffering=1), os.fdopen(to_parent))
+            if not proc.stdout.readline():
+                raise RuntimeError(f"the kernel fork server did not start (exit code {proc.wait(10)})")
+            self._proc = proc
 
     def start(self) -> None:
         """Start it now (if not running), so the first kernel does not wait for its imports."""

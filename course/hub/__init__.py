@@ -11,6 +11,8 @@ user of its own, and is the one server of record. The modules, one job each:
 - ``roster``: ``odp hub enrol ROSTER.csv``, applied to the OS, the hub and the store;
 - ``hubapi``: the few JupyterHub REST calls enrolment needs;
 - ``spawn``: what a learner's or an assessor's server is started with;
+- ``zygote``: the pre-imported process each person's server is forked from, and
+  ``zygote_spawner``, the hub's spawner that asks it (``Popen`` when it is not there);
 - ``jupyterhub_config``: the file ``jupyterhub -f`` loads;
 - ``start``: ``odp hub`` itself.
 """

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from course.exceptions import CourseError
 
+PEOPLE_GROUP = "odp-people"  # the OS group of everyone enrolled (`odp hub` checks their homes)
 NAME_RULE = "lowercase letters, digits, '-' or '_', starting with a letter, at most 32"
 
 

@@ -90,6 +90,11 @@ plan = SpawnPlan(layout, settings.content_root, course_id,
                  service_url=f"http://127.0.0.1:{settings.service_port}/services/course",
                  gradebook_url=gradebook_url)
 c.Spawner.cmd = [str(Path(python).parent / "jupyterhub-singleuser")]
+if settings.hub_zygote:  # forked from a process that has imported the server (course/hub/zygote.py)
+    from course.hub.zygote import socket_path
+
+    c.JupyterHub.spawner_class = "course.hub.zygote_spawner.ZygoteSpawner"
+    c.ZygoteSpawner.zygote_socket = str(socket_path(layout.runtime))
 c.Spawner.pre_spawn_hook = plan.before_start
 c.Spawner.server_token_scopes = SERVER_TOKEN_SCOPES
 c.Spawner.start_timeout = 180

@@ -37,7 +37,7 @@ COLUMNS = ("id", "name", "department", "line_manager", "qualification", "role")
 ROLES = ("learner", "line_manager", "assessor", "department_lead", "profession")
 LEARNERS_GROUP, PROFESSION_GROUP, DEPARTMENT_PREFIX = "odp-learners", "odp-profession", "odp-department-"
 MANAGERS_GROUP = "odp-line-managers"
-PEOPLE_GROUP = "odp-people"  # the OS group of everyone enrolled (`odp hub` checks their homes)
+PEOPLE_GROUP = accounts.PEOPLE_GROUP
 
 
 @dataclass(frozen=True)

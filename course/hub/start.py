@@ -12,6 +12,9 @@ Setting up is idempotent, so starting again after a stop (or a crash) reuses wha
 5. the course secret, for the service (and the staff group, which grades: docs/hub.md);
 6. the exchange, and every unit released to it; the assessors' nbgrader course folder;
 7. JupyterHub, which starts the proxy, the course service, the marking app and the idle culler.
+
+Before all that it starts the zygote (``course.hub.zygote``), which every person's server is
+forked from (``ODP_HUB_ZYGOTE``).
 """
 
 from __future__ import annotations
@@ -134,6 +137,15 @@ def run(settings: Settings) -> int:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         raise CourseError(f"odp hub is already running for {settings.hub_dir}") from None
+    zygote = None
+    if settings.hub_zygote and os.geteuid() == 0:
+        # First, so its imports run while the hub sets up and the first spawn is forked.
+        from course.hub import zygote as zygotes
+
+        runtime = HubLayout(settings.hub_dir).runtime
+        runtime.mkdir(mode=0o700, exist_ok=True)
+        runtime.chmod(0o700)
+        zygote = zygotes.start(runtime)
     layout = set_up(settings)
     hub = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)],
                            cwd=layout.runtime, env=hub_env(settings))
@@ -149,6 +161,9 @@ def run(settings: Settings) -> int:
     except KeyboardInterrupt:
         hub.send_signal(signal.SIGTERM)
         code = hub.wait(timeout=60)
+    if zygote is not None:
+        zygote.terminate()
+        zygote.wait(10)
     # A hub that fails part-way through its start (a port in use, a bad service) exits without
     # stopping the services it had started; they would hold their ports against the next start.
     stop_processes_of([settings.hub_service_user, settings.hub_marking_user])

@@ -35,7 +35,8 @@ def _load_jupyter_server_extension(server_app) -> None:
     """Nothing to do at load: Voila's handlers are not there yet (see the module's docstring)."""
 
 
-def _start_jupyter_server_extension(server_app) -> None:
+async def _start_jupyter_server_extension(server_app) -> None:
+    # async: jupyter_server awaits this hook (a plain function was called, then logged a TypeError)
     swapped = swap_handlers(server_app.web_app)
     server_app.log.info("ODP course: %d Voila handlers replaced", swapped)
     if swapped == 0:

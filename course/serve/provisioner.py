@@ -27,8 +27,14 @@ PRELOAD = ("course.notebook", "course.serve.preheat", "voila.utils")
 # More modules a server's kernels need, comma-separated: the marking app's server sets it to
 # the app (course/marking/server.py), whose kernel would otherwise import nbgrader's gradebook.
 EXTRA_PRELOAD_ENV = "ODP_FORK_PRELOAD"
-EXTRA = tuple(m.strip() for m in os.environ.get(EXTRA_PRELOAD_ENV, "").split(",") if m.strip())
-SERVER = ForkServer(PRELOAD + EXTRA)
+
+
+def preload_for(environ) -> tuple[str, ...]:
+    """What a server with ``environ`` has its fork server import."""
+    return PRELOAD + tuple(m.strip() for m in environ.get(EXTRA_PRELOAD_ENV, "").split(",") if m.strip())
+
+
+SERVER = ForkServer(preload_for(os.environ))
 
 
 class UnitForkProvisioner(ForkProvisioner):
@@ -44,3 +50,16 @@ def start_if_used(parent) -> None:
 
     if KernelProvisionerFactory.instance(parent=parent).default_provisioner_name == NAME:
         threading.Thread(target=SERVER.start, name="odp-fork-server", daemon=True).start()
+
+
+def uses_fork_server(args: list[str]) -> bool:
+    """Whether a server started with ``args`` (its command line) forks its kernels."""
+    return f"--KernelProvisionerFactory.default_provisioner_name={NAME}" in args
+
+
+def start_here(environ) -> None:
+    """Fork the fork server from this process now (``course.hub.zygote``'s server, before it
+    starts: its modules are imported already), with the preload ``environ`` asks for; the
+    environment was read at import, in the zygote, which has none of the server's."""
+    SERVER.preload = ForkServer(preload_for(environ)).preload
+    SERVER.start_here()

@@ -132,8 +132,9 @@ def roles_for(learners: int | None = None) -> dict[str, tuple[str, str, str, str
 
 
 @contextmanager
-def running_hub(learners: int | None = None) -> Iterator[Hub]:
-    """A hub with the people of ``roles_for(learners)`` enrolled, each made an OS account."""
+def running_hub(learners: int | None = None, settings: dict[str, str] | None = None) -> Iterator[Hub]:
+    """A hub with the people of ``roles_for(learners)`` enrolled, each made an OS account;
+    ``settings``: more ``ODP_*`` settings for ``odp hub`` (bench/bench_hub.py's spawners)."""
     roles = roles_for(learners)
     tag = secrets.token_hex(2)
     names = {key: f"t{tag}-{key}" for key in roles}
@@ -144,7 +145,7 @@ def running_hub(learners: int | None = None) -> Iterator[Hub]:
              "ODP_HUB_MARKING_PORT": free_port()}
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ODP_", "NBGRADER_", "JUPYTERHUB_"))}
     env.update({k: str(v) for k, v in ports.items()}, ODP_HUB_DIR=str(folder), ODP_CONTENT_ROOT=str(REPO),
-               PATH=f"{BIN}:{env['PATH']}", ODP_HUB_IDLE_MINUTES="60")
+               PATH=f"{BIN}:{env['PATH']}", ODP_HUB_IDLE_MINUTES="60", **(settings or {}))
     log = folder.parent / f"{folder.name}.log"
     with open(log, "w") as out:
         proc = subprocess.Popen([str(BIN / "odp"), "hub"], env=env, stdout=out, stderr=subprocess.STDOUT, cwd=REPO)
