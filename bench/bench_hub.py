@@ -56,7 +56,9 @@ replying to kernel_info (hub log), and her Voila page never finished.
 p95 forked from the zygote against 27.37 s and 30.58 s with Popen; interactive after the spawn
 27.08 s (4 of 10) against 53.75 s (2 of 10); PSS per learner 153 MB median against 374 MB
 (odp serve 308). The other learners' units stopped with 15-44 of 45 widgets on screen, no
-error logged, under both spawners.
+error logged, under both spawners. `--learners 25 --spawners zygote` (load average up to 10):
+spawn 19.73 s median, 20.98 p95; interactive after the spawn 91.30 s (24 of 25); PSS 141 MB
+median, 147 max; hub, proxy, service and culler 15.1 CPU s over 177.5 s (9 % of one core).
 
 Runs as root (it makes OS accounts):
 
