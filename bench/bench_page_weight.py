@@ -5,12 +5,16 @@ revisit in the same browser context, with the time until its widgets are on scre
 The unit is the repository's own Level 2 unit 201 (42 widgets) by default, served from a private
 copy of the course; ``--fixture`` serves the small test course's sample unit instead.
 
-    .venv/bin/python bench/bench_page_weight.py [--runs 3] [--fixture]
+    .venv/bin/python bench/bench_page_weight.py [--runs 3] [--fixture] [--list]
+
+``--list`` also prints the front-end chunks the page still fetched one by one, as lines for
+``course/share/jupyter/voila/templates/odp/bundle.txt`` (empty when the bundle has them all).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import statistics
 import sys
@@ -79,6 +83,7 @@ def measure(context, url: str, ready: str) -> dict[str, float]:
     page.wait_for_load_state("networkidle")
     page.close()
     network = [e for e in seen.values() if not e["cached"] and not e["url"].startswith(("data:", "blob:"))]
+    measure.urls = [e["url"] for e in network]
     return {"seconds": took, "requests": len(network), "cached": len(seen) - len(network),
             "kB": sum(e["bytes"] for e in network) / 1000, "websocket kB": ws_bytes[0] / 1000}
 
@@ -87,6 +92,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--fixture", action="store_true", help="the test course's sample unit (10 widgets)")
+    parser.add_argument("--list", action="store_true", help="print the chunks fetched one by one")
     args = parser.parse_args()
     name, path, widgets = SAMPLE if args.fixture else UNIT_201
     ready = f"document.querySelectorAll('.odp-question').length >= {widgets}"
@@ -97,6 +103,11 @@ def main() -> None:
             warm = browser.new_context()
             measure(warm, base + path, ready)  # the fork server's imports, the OS caches
             warm.close()
+            if args.list:
+                for url in measure.urls:
+                    match = re.search(r"/voila/((static/\d+\.voila\.js)|(labextensions/.*/static/(?!remoteEntry)[^/?]+\.js))", url)
+                    if match:
+                        print(match.group(1))
             for _ in range(args.runs):
                 context = browser.new_context(viewport={"width": 1100, "height": 900})
                 rows["first visit"].append(measure(context, base + path, ready))
