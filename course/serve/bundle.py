@@ -121,7 +121,9 @@ def _bundle_assets() -> dict[str, Asset]:
 
 
 def handlers(base_url: str) -> list[tuple]:
-    """The tornado rules for both kinds of file under ``base_url``."""
+    """The tornado rules for both kinds of file under ``base_url``. Both sets are built here, as
+    the server starts, so its first page does not wait for them."""
+    page_bundle(), widget_assets()
     return [
         (url_path_join(base_url, f"/voila/{URL_PATH}/([0-9a-f]{{64}}\\.(?:js|css))"),
          ImmutableHandler, {"assets": widget_assets}),
