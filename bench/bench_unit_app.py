@@ -102,7 +102,10 @@ def main() -> None:
     try:
         with ExitStack() as stack:
             forked = stack.enter_context(odp_serve(content, "--pool-size", "0", env=env))
-            pooled = stack.enter_context(odp_serve(content, "--pool-size", "1", env=env))
+            # Its own data folder: two servers over one store would each issue the learner's
+            # credentials, and the second's would end the first's kernels' sign-in to its service.
+            pooled = stack.enter_context(odp_serve(content, "--pool-size", "1", "--data-dir",
+                                                   str(work / "pooled-data"), env=env))
             folder = content / ".odp-data" / "learners" / "demo-learner"
             from course.config import Settings
             from course.serve.server import voila_env

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import anywidget
 import traitlets as t
 from IPython.display import display
 
@@ -36,13 +35,15 @@ from course.marking.rubric import Rubric
 from course.marking.settings import MarkingSettings
 from course.marking.similarity import Similar
 from course.marking.store import FIRST, SECOND
+from course.serve.widget_frontend import FetchedFrontEnd
 
 STATIC = Path(__file__).resolve().parent / "static"
 
 
-class MarkingWidget(anywidget.AnyWidget):
-    _esm = (STATIC / "marking.js").read_text(encoding="utf-8")
-    _css = (STATIC / "marking.css").read_text(encoding="utf-8")
+class MarkingWidget(FetchedFrontEnd):
+    # The browser fetches these once by digest (course/serve/widget_frontend.py).
+    _front_end_js = STATIC / "marking.js"
+    _front_end_css = STATIC / "marking.css"
 
     view = t.Dict().tag(sync=True)
 

@@ -6,7 +6,9 @@ Enabled with ``c.ServerApp.jpserver_extensions = {"course.serve.extension": True
 (``course.hub.spawn`` writes it into each server's config). Without it, a server under the hub
 renders the course's pages with stock Voila: the page's close request is refused (no ``_xsrf``
 cookie, voila#1458), so each page left behind keeps its kernel, lab-extension chunks are fetched
-again on every page view, and a path out of the template folder is a 500.
+again on every page view, and a path out of the template folder is a 500. It also serves the
+course's front-end files by digest (course/serve/bundle.py), which the odp template's pages and
+every course widget load (a widget falls back to its kernel's copy where they are not served).
 
 Jupyter loads extensions in name order, so this one loads before ``voila``: it changes Voila's
 handlers when the server starts its extensions, after every one has loaded and before the
@@ -19,7 +21,7 @@ from jupyter_server.base.handlers import FileFindHandler
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
-from course.serve import provisioner
+from course.serve import bundle, provisioner
 from course.serve.app import LabExtensionHandler, PageHandler, SafeTemplateStaticFileHandler
 
 NAME = "course.serve.extension"
@@ -32,7 +34,8 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 
 
 def _load_jupyter_server_extension(server_app) -> None:
-    """Nothing to do at load: Voila's handlers are not there yet (see the module's docstring)."""
+    """The front-end files' handlers; Voila's, to swap, are not there yet (see the docstring)."""
+    server_app.web_app.add_handlers(".*$", bundle.handlers(server_app.base_url))
 
 
 async def _start_jupyter_server_extension(server_app) -> None:

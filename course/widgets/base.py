@@ -5,27 +5,28 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
-import anywidget
 import traitlets as t
 
 from course.exceptions import RecordError
 from course.record import ResponseRecord
 from course.record.remote import NotSavedYet
+from course.serve.widget_frontend import FetchedFrontEnd
 from course.widgets.guard import PLAIN_ERROR, Payload, Refused, failed, parse, refuse
 from course.widgets.times import saved_status
 
 STATIC = Path(__file__).resolve().parent / "static"
 
 
-class CourseWidget(anywidget.AnyWidget):
+class CourseWidget(FetchedFrontEnd):
     """Every synced trait is the kernel's unless named in ``browser_traits``; the browser's
     messages are ``actions``, each with its payload model (``course.widgets.guard``)."""
 
     actions: ClassVar[dict[str, type[Payload]]] = {}
     browser_traits: ClassVar[frozenset[str]] = frozenset()
 
-    _esm = (STATIC / "widgets.js").read_text(encoding="utf-8")
-    _css = (STATIC / "widgets.css").read_text(encoding="utf-8")
+    # The browser fetches these once by digest (course/serve/widget_frontend.py).
+    _front_end_js = STATIC / "widgets.js"
+    _front_end_css = STATIC / "widgets.css"
 
     kind = t.Unicode().tag(sync=True)
     item_id = t.Unicode().tag(sync=True)

@@ -121,6 +121,21 @@ def test_lab_extension_chunks_are_cached_and_template_paths_cannot_climb(learner
     assert status == 404
 
 
+def test_the_course_front_end_files_are_served_by_digest(learner_server):
+    """The extension mounts course.serve.bundle's handlers: a page here loads its bundle and its
+    widgets' module by digest, as under odp serve."""
+    from course.serve.bundle import page_bundle
+    from course.serve.widget_frontend import KNOWN, asset
+
+    base, _ = learner_server
+    for path in (f"/voila/odp-bundle/{page_bundle()[0]}.js", f"/voila/odp-widgets/{asset(KNOWN[0])[0]}.js"):
+        with urllib.request.urlopen(base + path, timeout=60) as r:
+            assert r.headers["Cache-Control"] == "public, max-age=31536000, immutable", path
+    assert get(base + f"/voila/odp-widgets/{'0' * 64}.js")[0] == 404
+    status, html = get(base + UNIT)
+    assert status == 200 and f"/voila/odp-bundle/{page_bundle()[0]}.js" in html
+
+
 def post(url: str) -> tuple[int, str]:
     request = urllib.request.Request(url, data=b"{}", method="POST",
                                      headers={**AUTH_HEADER, "Content-Type": "application/json"})
