@@ -6,7 +6,8 @@ course. ``odp hub`` starts this process before the hub; it imports all of that o
 for the collector (so children share its pages), then waits on a unix socket that only root can
 reach (``zygote.sock`` in the hub's 0700 runtime folder). ``ZygoteSpawner``
 (``course.hub.zygote_spawner``) sends it one JSON request a connection: ``{username, uid, gid,
-home, cmd, env}``. It forks a child, which refuses anything but the single-user server of an
+home, cmd, env}``. It forks a child, which reads the request (the zygote never does: what it
+holds, every later server copies), refuses anything but the single-user server of an
 enrolled person, becomes that person (no capabilities left), then runs
 ``jupyterhub.singleuser``'s ``main``. The child tells the zygote it is under way (or why it
 refused) before it runs anything of hers; the zygote answers with the pid and a pidfd, so the
@@ -162,19 +163,18 @@ def _serve(conn: socket.socket, listener: socket.socket) -> None:
     conn.settimeout(REPORT_SECONDS)
     if _peer_uid(conn) != 0:
         return _reply(conn, {"error": "only root may ask the zygote"})
-    try:
-        request = _read_request(conn)
-    except (Refused, ValueError) as exc:
-        return _reply(conn, {"error": str(exc)})
     if native_threads() != 1:  # forking with threads copies whatever locks they hold
         return _reply(conn, {"unavailable": f"the zygote has {native_threads()} threads"})
     report_r, report_w = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
+    # Fork first, and only the child reads the request: every later server is a copy of the
+    # zygote's memory, so a request the zygote had read (her server's hub token among its
+    # variables) would live on, freed but not wiped, in the next learner's server and kernels.
     pid = os.fork()
     if pid == 0:
         os.close(report_r)
-        _child(request, report_w, (listener, conn))  # never returns
+        _child(conn, report_w, (listener, conn))  # never returns
     os.close(report_w)
     try:
         pidfd = os.pidfd_open(pid)
@@ -282,9 +282,13 @@ def _close_fds(keep: set[int]) -> None:
                 pass  # the listing's own descriptor, closed already
 
 
-def _child(request: dict, report: int, sockets: tuple[socket.socket, ...]) -> None:
+def _child(conn: socket.socket, report: int, sockets: tuple[socket.socket, ...]) -> None:
     code = 1
     try:
+        try:
+            request = _read_request(conn)
+        except ValueError as exc:
+            raise Refused(f"malformed request ({exc})") from None
         for sock in sockets:
             sock.detach()  # closed below by number: no finalizer may close a reused number later
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # her server waits for its own children

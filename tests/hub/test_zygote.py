@@ -234,3 +234,36 @@ def test_a_forked_server_runs_as_her_with_no_capabilities_and_none_of_the_zygote
     os.close(pidfd)
     wait_for(lambda: not Path(f"/proc/{pid}").exists(), limit=30)
     subprocess.run(["rm", "-rf", str(config)], check=False)
+
+
+def test_the_zygote_keeps_no_request_so_no_later_server_holds_an_earlier_ones_token(zygote, people):
+    # Every server is a copy of the zygote's memory: a token the zygote had read would live on,
+    # freed but not wiped, in the next learner's server and kernels.
+    proc, path = zygote
+    token = f"odp-zygote-test-{secrets.token_hex(16)}"
+    request = request_for(people["out"])  # refused (not enrolled), after the token was sent
+    request["env"]["JUPYTERHUB_API_TOKEN"] = token
+    assert "not in" in refused(path, request)
+    assert not in_memory_of(proc.pid, token.encode())
+
+
+def in_memory_of(pid: int, needle: bytes) -> bool:
+    """Whether ``needle`` is anywhere in a process's readable memory (root reads any)."""
+    step = 1 << 24
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
+        for line in maps:
+            span, perms = line.split()[:2]
+            if not perms.startswith("r"):
+                continue
+            start, end = (int(x, 16) for x in span.split("-"))
+            tail = b""
+            for at in range(start, end, step):
+                try:
+                    mem.seek(at)
+                    chunk = tail + mem.read(min(step, end - at))
+                except (OSError, OverflowError, ValueError):  # [vvar] and the like cannot be read
+                    break
+                if needle in chunk:
+                    return True
+                tail = chunk[-len(needle):]
+    return False
