@@ -106,20 +106,10 @@ COURSE = Path(__file__).resolve().parent.parent
 # The front ends the course's servers serve under /voila/odp-widgets/ (bundle.py): every widget's.
 KNOWN = (COURSE / "widgets/static/widgets.js", COURSE / "widgets/static/widgets.css",
          COURSE / "marking/static/marking.js", COURSE / "marking/static/marking.css")
-# Those this process made a loader for, by digest.
-REGISTERED: dict[str, Path] = {}
-
-
-def register(path: Path) -> str:
-    """Make ``path`` servable by its digest; returns the digest."""
-    name, _ = asset(Path(path))
-    REGISTERED[name] = Path(path)
-    return name
-
-
 def loader(js: Path, css: Path) -> str:
-    """The ``_esm`` of a widget whose module is ``js`` and style ``css``."""
-    return LOADER.format(JS=register(js) + ".js", CSS=register(css) + ".css", PATH=URL_PATH)
+    """The ``_esm`` of a widget whose module is ``js`` and style ``css`` (both in ``KNOWN``, which
+    the servers serve by digest)."""
+    return LOADER.format(JS=asset(js)[0] + ".js", CSS=asset(css)[0] + ".css", PATH=URL_PATH)
 
 
 class FetchedFrontEnd(anywidget.AnyWidget):
