@@ -60,6 +60,20 @@ error logged, under both spawners. `--learners 25 --spawners zygote` (load avera
 spawn 19.73 s median, 20.98 p95; interactive after the spawn 91.30 s (24 of 25); PSS 141 MB
 median, 147 max; hub, proxy, service and culler 15.1 CPU s over 177.5 s (9 % of one core).
 
+2026-12-02 UTC, 22:18-22:25, `--learners 10 --baseline-runs 1 --spawners zygote` (load average
+up to about 5; a helper's tests ran beside it): spawn 8.11 s median (hub's log), PSS 155 MB, and
+**0 of 10 units interactive**: each page showed 0-1 of 45 widgets. Every page's trace (below)
+has the same story: the widget control comm's `update_states` (204 kB, all 45 widgets' states)
+arrived, then jupyterlab_widgets' renderer logged "widget model not found" for 44-45 widgets.
+That error is printed only once the manager says it is restored, so the manager finished
+`_loadFromKernel` with the models not registered. With 1 learner, the same page worked (2.27 s
+after its spawn). The kernel also wrote "No such comm: <id>" to stderr just before
+`update_states`, with 1 learner as with 10.
+
+Each learner's page is traced: console lines, page errors, failed and refused requests, and
+each websocket's messages (type, size, comm method, stream text). The traces are written to a
+temporary folder named at the end of the report.
+
 Runs as root (it makes OS accounts):
 
     sudo .venv/bin/python bench/bench_hub.py [--learners 10 25] [--baseline-runs 3] [--spawners zygote popen]
@@ -179,6 +193,7 @@ class Learner:
     interactive: float = 0.0
     signed_in_s: float = 0.0
     error: str = ""
+    trace: list[str] = field(default_factory=list)  # what her page saw: console, errors, sockets
 
 
 @dataclass
@@ -190,6 +205,7 @@ class HubRun:
     wall_s: float
     hub_pss_mb: float
     failed: list[str] = field(default_factory=list)
+    traces: dict[str, list[str]] = field(default_factory=dict)  # the stuck learners' pages
 
 
 def ticks(pid: int, children: bool = False) -> int:
@@ -242,6 +258,50 @@ def pss_of_user(name: str) -> float:
     return total
 
 
+def comm_method(text: str) -> str:
+    found = re.search(r'"method":\s*"([a-z_]+)"', text)
+    return found.group(1) if found else ""
+
+
+def stream_text(text: str) -> str:
+    found = re.search(r'"(?:text|evalue)":\s*"(.{0,400})', text)
+    return found.group(1) if found else ""
+
+
+def watch(page, learner: Learner) -> None:
+    """Keep what a stuck page would be diagnosed from: console lines, page errors, failed or
+    refused requests, and each websocket's life (opened, closed, error, messages both ways)."""
+    t0 = time.perf_counter()
+
+    def note(text: str) -> None:
+        learner.trace.append(f"{time.perf_counter() - t0:7.2f} {text[:300]}")
+
+    page.on("console", lambda m: note(f"console.{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: note(f"pageerror: {e}"))
+    page.on("requestfailed", lambda r: note(f"requestfailed: {r.url} {r.failure}"))
+    page.on("response", lambda r: r.status >= 400 and note(f"HTTP {r.status}: {r.url}"))
+
+    def socket(ws) -> None:
+        counts = {"sent": 0, "received": 0}
+        note(f"websocket open: {ws.url}")
+
+        def frame(way: str, payload) -> None:
+            counts[way] += 1
+            text = payload if isinstance(payload, str) else payload.decode("utf-8", "replace")
+            if '"msg_type"' in text[:4000]:
+                kind = re.search(r'"msg_type":\s*"([a-z_]+)"', text)
+                learner.trace.append(f"{time.perf_counter() - t0:7.2f} ws {way} {kind.group(1) if kind else '?'} {len(payload)} B"
+                                     + (f" {comm_method(text)}" if kind and kind.group(1).startswith("comm") else "")
+                                     + (f" {stream_text(text)}" if kind and kind.group(1) in ("stream", "error") else ""))
+
+        ws.on("framesent", lambda p: frame("sent", p))
+        ws.on("framereceived", lambda p: frame("received", p))
+        ws.on("socketerror", lambda e: note(f"websocket error: {e}"))
+        ws.on("close", lambda _: note(f"websocket closed: {ws.url} after {counts}"))
+
+    page.on("websocket", socket)
+
+
 async def learner_visit(browser, hub, learner: Learner, count: int, go: asyncio.Event) -> None:
     context = await browser.new_context(locale="en-GB", viewport={"width": 1100, "height": 900})
     page = await context.new_page()
@@ -252,6 +312,7 @@ async def learner_visit(browser, hub, learner: Learner, count: int, go: asyncio.
             learner.at_server = time.perf_counter()
 
     page.on("request", seen)
+    watch(page, learner)
     try:
         await go.wait()
         start = time.perf_counter()
@@ -322,7 +383,8 @@ def hub_run(n: int, count: int, spawner: str = "zygote") -> HubRun:
         learners, cpu, wall, (pss, hub_pss) = asyncio.run(crowd(hub, names, count))
         spawned = {m.group(1): float(m.group(2)) for m in SPAWN_LOG.finditer(hub.log.read_text(errors="replace"))}
     return HubRun(learners, {k: v for k, v in spawned.items() if k in names}, pss, cpu, wall, hub_pss,
-                  failed=[f"{lr.name}: {lr.error}" for lr in learners if lr.error])
+                  failed=[f"{lr.name}: {lr.error}" for lr in learners if lr.error],
+                  traces={lr.name: lr.trace for lr in learners})
 
 
 # --- the report -----------------------------------------------------------------------------
@@ -373,6 +435,11 @@ def report(runs: dict[tuple[int, str], HubRun], base: Baseline) -> None:
               f" their PSS {run.hub_pss_mb:.0f} MB")
         for failure in run.failed:
             print(f"    failed: {failure}")
+        if run.traces:
+            folder = Path(tempfile.mkdtemp(prefix="odp-bench-hub-traces-"))
+            for name, trace in run.traces.items():
+                (folder / f"{name}.txt").write_text("\n".join(trace) + "\n")
+            print(f"    each page's console, errors and websocket messages: {folder}")
 
 
 def main() -> None:
