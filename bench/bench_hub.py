@@ -65,8 +65,9 @@ up to about 5; a helper's tests ran beside it): spawn 8.11 s median (hub's log),
 **0 of 10 units interactive**: each page showed 0-1 of 45 widgets. Every page's trace (below)
 has the same story: the widget control comm's `update_states` (204 kB, all 45 widgets' states)
 arrived, then jupyterlab_widgets' renderer logged "widget model not found" for 44-45 widgets.
-That error is printed only once the manager says it is restored, so the manager finished
-`_loadFromKernel` with the models not registered. With 1 learner, the same page worked (2.27 s
+That error is printed only once the manager says it is restored: either it reported "restored"
+from a run that loaded nothing, or the models were registered and then dropped. One websocket
+per page, never closed. With 1 learner, the same page worked (2.27 s
 after its spawn). The kernel also wrote "No such comm: <id>" to stderr just before
 `update_states`, with 1 learner as with 10.
 
@@ -205,7 +206,7 @@ class HubRun:
     wall_s: float
     hub_pss_mb: float
     failed: list[str] = field(default_factory=list)
-    traces: dict[str, list[str]] = field(default_factory=dict)  # the stuck learners' pages
+    traces: dict[str, list[str]] = field(default_factory=dict)  # every learner's page, by name
 
 
 def ticks(pid: int, children: bool = False) -> int:
@@ -259,8 +260,10 @@ def pss_of_user(name: str) -> float:
 
 
 def comm_method(text: str) -> str:
-    found = re.search(r'"method":\s*"([a-z_]+)"', text)
-    return found.group(1) if found else ""
+    """A comm message's method and comm id: which comm each widget message is on."""
+    method = re.search(r'"method":\s*"([a-z_]+)"', text)
+    comm = re.search(r'"comm_id":\s*"([0-9a-f-]+)"', text)
+    return f"{method.group(1) if method else ''} comm {comm.group(1) if comm else '?'}"
 
 
 def stream_text(text: str) -> str:
