@@ -144,3 +144,19 @@ def post(url: str) -> tuple[int, str]:
             return r.status, r.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode()
+
+
+def test_a_unit_page_asks_nothing_of_any_other_host(learner_server):
+    """Voila's front end fetches MathJax from cdnjs.cloudflare.com unless the page says not to,
+    and a learner's server under the hub did: a course page must not send a learner's browser
+    to a third party."""
+    base, token = learner_server
+    with chromium(signed_in=False) as browser:
+        page = browser.new_page()
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url))
+        page.goto(f"{base}{UNIT}?token={token}")
+        wait_for_widgets(page)
+        page.wait_for_load_state("networkidle")
+    elsewhere = [url for url in asked if not url.startswith((base + "/", "data:", "blob:"))]
+    assert asked and elsewhere == []
