@@ -67,9 +67,11 @@ has the same story: the widget control comm's `update_states` (204 kB, all 45 wi
 arrived, then jupyterlab_widgets' renderer logged "widget model not found" for 44-45 widgets.
 That error is printed only once the manager says it is restored: either it reported "restored"
 from a run that loaded nothing, or the models were registered and then dropped. One websocket
-per page, never closed. With 1 learner, the same page worked (2.27 s
-after its spawn). The kernel also wrote "No such comm: <id>" to stderr just before
-`update_states`, with 1 learner as with 10.
+per page, never closed. With 1 learner, the same page worked (2.27 s after its spawn).
+Again at 23:08-23:14, load average under 2: 8 of 10 interactive, spawn 4.59 s median (8.48 p95),
+interactive 17.06 s after the spawn, PSS 155 MB. On the two stuck pages the kernel answered the
+control comm's `request_states` 3.3 and 4.5 s after it was asked (ipywidgets waits 4 s); on the
+eight others in about 0.02 s, each with a "No such comm: <control comm id>" line on stderr.
 
 Each learner's page is traced: console lines, page errors, failed and refused requests, and
 each websocket's messages (type, size, comm method, stream text). The traces are written to a
@@ -291,11 +293,11 @@ def watch(page, learner: Learner) -> None:
         def frame(way: str, payload) -> None:
             counts[way] += 1
             text = payload if isinstance(payload, str) else payload.decode("utf-8", "replace")
-            if '"msg_type"' in text[:4000]:
-                kind = re.search(r'"msg_type":\s*"([a-z_]+)"', text)
-                learner.trace.append(f"{time.perf_counter() - t0:7.2f} ws {way} {kind.group(1) if kind else '?'} {len(payload)} B"
-                                     + (f" {comm_method(text)}" if kind and kind.group(1).startswith("comm") else "")
-                                     + (f" {stream_text(text)}" if kind and kind.group(1) in ("stream", "error") else ""))
+            kind = re.search(r'"msg_type":\s*"([a-z_]+)"', text[:4000])
+            if kind:
+                detail = (comm_method(text) if kind.group(1).startswith("comm")
+                          else stream_text(text) if kind.group(1) in ("stream", "error") else "")
+                note(f"ws {way} {kind.group(1)} {len(payload)} B {detail}")
 
         ws.on("framesent", lambda p: frame("sent", p))
         ws.on("framereceived", lambda p: frame("received", p))
