@@ -24,6 +24,7 @@ from course.hub import accounts
 from course.hub import zygote as zygotes
 from course.hub.zygote_spawner import ZygoteRefused, ZygoteUnavailable, ask
 from tests.browser import free_port
+from tests.memory import in_memory_of
 
 pytestmark = [
     pytest.mark.skipif(os.geteuid() != 0, reason="the zygote runs as root and makes no one else's servers otherwise"),
@@ -246,24 +247,3 @@ def test_the_zygote_keeps_no_request_so_no_later_server_holds_an_earlier_ones_to
     assert "not in" in refused(path, request)
     assert not in_memory_of(proc.pid, token.encode())
 
-
-def in_memory_of(pid: int, needle: bytes) -> bool:
-    """Whether ``needle`` is anywhere in a process's readable memory (root reads any)."""
-    step = 1 << 24
-    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
-        for line in maps:
-            span, perms = line.split()[:2]
-            if not perms.startswith("r"):
-                continue
-            start, end = (int(x, 16) for x in span.split("-"))
-            tail = b""
-            for at in range(start, end, step):
-                try:
-                    mem.seek(at)
-                    chunk = tail + mem.read(min(step, end - at))
-                except (OSError, OverflowError, ValueError):  # [vvar] and the like cannot be read
-                    break
-                if needle in chunk:
-                    return True
-                tail = chunk[-len(needle):]
-    return False
