@@ -36,9 +36,50 @@ KERNEL = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython")  # what every 
 
 # -- the fork server (its own process) ----------------------------------------------------------
 
+class BadRequest(ValueError):
+    """A request line the fork server could not serve; the message says what was wrong."""
+
+
+@dataclass
+class Request:
+    """One kernel to fork: ipykernel's arguments, its folder, its whole environment and the
+    sandbox it enters (``course.grading.sandbox.Sandbox.to_dict``), if any."""
+
+    argv: list[str]
+    cwd: str
+    env: dict[str, str]
+    sandbox: dict | None = None
+
+    @classmethod
+    def parse(cls, line: bytes) -> "Request":
+        # Messages name only what is wrong, never a value: they reach the fork server.
+        try:
+            data = json.loads(line.decode())
+        except UnicodeDecodeError:
+            raise BadRequest("the request is not UTF-8") from None
+        except ValueError as exc:
+            raise BadRequest(f"the request is not JSON ({exc.msg} at character {exc.pos})") from None
+        if not isinstance(data, dict):
+            raise BadRequest("the request is not a JSON object")
+        missing = [k for k in ("argv", "cwd", "env") if k not in data]
+        if missing:
+            raise BadRequest(f"the request has no {', '.join(missing)}")
+        argv, cwd, env, sandbox = data["argv"], data["cwd"], data["env"], data.get("sandbox")
+        if not (isinstance(argv, list) and all(isinstance(a, str) for a in argv)):
+            raise BadRequest("the request's argv is not a list of strings")
+        if not isinstance(cwd, str):
+            raise BadRequest("the request's cwd is not a string")
+        if not (isinstance(env, dict) and all(isinstance(v, str) for v in env.values())):
+            raise BadRequest("the request's env does not map names to strings")
+        if sandbox is not None and not isinstance(sandbox, dict):
+            raise BadRequest("the request's sandbox is neither an object nor null")
+        return cls(argv, cwd, env, sandbox)
+
+
 def serve(preload: list[str] | None = None) -> None:
     """Import ``preload`` (default: the modules named after ``-c`` on the command line), then
-    read one JSON request a line on stdin, fork a kernel for each and answer with its pid."""
+    fork a kernel for each JSON request line on stdin and answer ``{"pid": ...}`` (or
+    ``{"error": ...}`` for a request it could not read), until stdin ends."""
     import importlib
 
     for name in preload if preload is not None else sys.argv[1:]:
@@ -51,32 +92,86 @@ def serve(preload: list[str] | None = None) -> None:
     # The operating system reaps children at once (no zombies); their users see them end by pidfd.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     print(json.dumps({"ready": os.getpid()}), flush=True)
-    for line in sys.stdin:
-        request = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            _run_kernel(request)  # never returns
-        print(json.dumps({"pid": pid}), flush=True)
+    while True:
+        select.select([0], [], [])  # a request waits (or stdin has ended): it is the child's to read
+        reply = _fork_one()
+        if reply is None:
+            return
+        print(json.dumps(reply), flush=True)
 
 
-def _run_kernel(request: dict[str, Any]) -> None:
+def _fork_one() -> dict | None:
+    """Fork a child that reads the next request itself: every later kernel is a copy of this
+    process, so a request read here (her folder's path names her) would live on, freed but not
+    wiped, in the next learner's kernel. None once stdin has ended."""
+    report_r, report_w = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        os.close(report_r)
+        _child(report_w)  # never returns
+    os.close(report_w)
+    try:
+        data = b""
+        while chunk := os.read(report_r, 4096):
+            data += chunk
+    finally:
+        os.close(report_r)
+    report = json.loads(data) if data else {"error": "the fork server's child ended before it read its request"}
+    if report.get("end"):
+        return None
+    return {"pid": pid} if report.get("ok") else {"error": report["error"]}
+
+
+def _read_line(fd: int) -> bytes:
+    """One line from ``fd``, a byte at a time: a larger read could take the next request too,
+    into this learner's kernel."""
+    line = bytearray()
+    while not line.endswith(b"\n"):
+        byte = os.read(fd, 1)
+        if not byte:
+            break
+        line += byte
+    return bytes(line)
+
+
+def _child(report: int) -> None:
+    try:
+        line = _read_line(0)
+        if not line:
+            os.write(report, b'{"end": true}')
+            os._exit(0)
+        if not line.endswith(b"\n"):
+            raise BadRequest("the request ended before its newline")
+        request = Request.parse(line)
+    except BaseException as exc:
+        message = str(exc) if isinstance(exc, BadRequest) else f"{type(exc).__name__} reading the request"
+        os.write(report, json.dumps({"error": message}).encode())
+        os._exit(1)
+    os.write(report, b'{"ok": true}')
+    os.close(report)  # before the kernel starts, which must not hold it (nor fork with it)
+    _run_kernel(request)
+
+
+def _run_kernel(request: Request) -> None:
     code = 1
     try:
         os.setsid()  # a process group of its own, as jupyter_client gives a kernel: interrupts reach it
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        if request.get("sandbox"):  # a grading kernel: its own user and namespaces, before anything else
+        if request.sandbox:  # a grading kernel: its own user and namespaces, before anything else
             from course.grading.sandbox import Sandbox
 
-            Sandbox.from_dict(request["sandbox"]).enter(request["cwd"])
+            Sandbox.from_dict(request.sandbox).enter(request.cwd)
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1):  # off the fork server's pipes; cell output goes over zmq
             os.dup2(null, fd)
         # stderr stays the server's own, so a kernel's warnings and refusals reach its log
-        os.chdir(request["cwd"])
+        os.chdir(request.cwd)
         os.environ.clear()
-        os.environ.update(request["env"])
-        sys.path[0] = request["cwd"]  # where `python -m ipykernel_launcher` in that folder looks first
-        sys.argv = [LAUNCHER, *request["argv"]]
+        os.environ.update(request.env)
+        sys.path[0] = request.cwd  # where `python -m ipykernel_launcher` in that folder looks first
+        sys.argv = [LAUNCHER, *request.argv]
         import random
         random.seed()  # forked children would otherwise draw the same numbers
         if "numpy" in sys.modules:  # preloaded (pandas): its global generator was copied too
@@ -85,7 +180,7 @@ def _run_kernel(request: dict[str, Any]) -> None:
         from ipykernel.kernelapp import IPKernelApp
 
         app = IPKernelApp.instance()
-        app.initialize(request["argv"])
+        app.initialize(request.argv)
         if "ipywidgets" in sys.modules:
             # ipywidgets registers its comm targets when it is imported inside a kernel; here it
             # was imported by the fork server, before any kernel, so the page's widget manager
@@ -228,7 +323,6 @@ class ForkServer:
                     os.dup2(from_child, 1)
                     for fd in (to_child, from_parent, to_parent, from_child):
                         os.close(fd)
-                    sys.stdin = open(0, closefd=False)
                     sys.stdout = open(1, "w", closefd=False)
                     serve(list(self.preload))
                     code = 0
@@ -254,13 +348,19 @@ class ForkServer:
                 self._proc = self._start()
             # The kernel must stop if the fork server does (ipykernel watches its parent).
             argv = [*argv, f"--IPKernelApp.parent_handle={self._proc.pid}"]
-            request = {"argv": argv, "cwd": cwd, "env": env, "sandbox": sandbox}
-            self._proc.stdin.write(json.dumps(request) + "\n")
-            self._proc.stdin.flush()
-            reply = self._proc.stdout.readline()
+            return self._ask(json.dumps({"argv": argv, "cwd": cwd, "env": env, "sandbox": sandbox}))
+
+    def _ask(self, line: str) -> ForkedProcess:
+        # The lock is held: one request at a time, each with its reply.
+        self._proc.stdin.write(line + "\n")
+        self._proc.stdin.flush()
+        reply = self._proc.stdout.readline()
         if not reply:
             raise RuntimeError("the kernel fork server stopped")
-        return ForkedProcess(json.loads(reply)["pid"])
+        answer = json.loads(reply)
+        if "error" in answer:
+            raise BadRequest(f"the kernel fork server refused the request: {answer['error']}")
+        return ForkedProcess(answer["pid"])
 
     def close(self) -> None:
         if self._proc is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import signal
 import time
 from pathlib import Path
@@ -18,7 +19,9 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, DeadKernelError
 
 from course.grading import kernels
+from course.forking import BadRequest
 from course.grading.kernels import ForkKernelManager
+from tests.memory import in_memory_of
 
 
 @pytest.fixture
@@ -162,3 +165,50 @@ def test_kernels_end_when_their_fork_server_does(tmp_path, server):
             server._proc = None
 
     assert asyncio.run(scenario()) is False, "a kernel outlived its fork server"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="reading another process's memory (/proc/<pid>/mem) needs root (CI is root)")
+def test_the_fork_server_keeps_no_request_so_the_next_learners_kernel_cannot_find_her_folder(tmp_path, server):
+    # One fork server serves every learner's kernel, and each kernel is a copy of its memory: a
+    # request it had read (her folder's path names her) would live on in the next one's kernel.
+    import shutil
+    import tempfile
+
+    marker = f"odp-{secrets.token_hex(12)}"
+    # In /tmp, as IsolatedExecute's folders are: a kernel's socket path must stay short.
+    hers, next_one = (Path(tempfile.mkdtemp(prefix=p)) for p in (f"{marker}-", "odp-next-"))
+
+    async def scenario() -> tuple[bool, bool]:
+        managers = [ForkKernelManager(kernel_name="python3") for _ in range(2)]
+        try:
+            await managers[0].start_kernel(cwd=str(hers))
+            await managers[1].start_kernel(cwd=str(next_one))
+            return (in_memory_of(server.pid, marker.encode()),
+                    in_memory_of(managers[1].provisioner.pid, marker.encode()))
+        finally:
+            for km in managers:
+                if km.has_kernel:
+                    await km.shutdown_kernel(now=True)
+
+    try:
+        in_server, in_next_kernel = asyncio.run(scenario())
+    finally:
+        for folder in (hers, next_one):
+            shutil.rmtree(folder, ignore_errors=True)
+    assert not in_server, "the fork server holds her request"
+    assert not in_next_kernel, "the next learner's kernel holds her request"
+
+
+def test_a_malformed_request_gets_an_error_naming_what_is_wrong_and_the_next_one_its_kernel(tmp_path, server):
+    server.start()
+    pid = server.pid
+    malformed = {"not json": "not JSON", "[1, 2]": "not a JSON object", '{"argv": []}': "no cwd, env",
+                 '{"argv": [1], "cwd": "/tmp", "env": {}}': "argv is not a list of strings",
+                 '{"argv": [], "cwd": "/tmp", "env": {}, "sandbox": 3}': "sandbox is neither"}
+    for line, error in malformed.items():
+        with pytest.raises(BadRequest, match=error), server._lock:
+            server._ask(line)
+    with pytest.raises(BadRequest, match="env does not map names to strings"):
+        server.fork([], str(tmp_path), {"HOME": 1})
+    assert run(tmp_path, "print('served')") == ["served\n"]
+    assert server.pid == pid, "the fork server was restarted"
