@@ -5,9 +5,12 @@ A fresh Python kernel costs about 0.5 CPU-s before it runs its first cell: start
 interpreter and importing ipykernel, IPython and the course. A *fork server* pays that once: a
 small process imports all of it, then forks one child per kernel (about 0.1 CPU-s each). Each
 child is a new process that has run no one's code (the fork server never runs any), so nothing
-passes from one kernel to the next. Forked children share the imported modules' memory pages
-with the fork server until they write to them, so a kernel's own cost is its USS, and PSS
-counts its share of the rest.
+passes from one kernel to the next. Nor does the fork server read a request: it forks as one
+waits on stdin, and the child reads its own line and reports back, so no learner's request (her
+folder's path names her) stays in the memory every later kernel copies. A malformed line gets
+``{"error": ...}`` (``ForkServer.fork`` raises ``BadRequest``) and the next is served. Forked
+children share the imported modules' memory pages with the fork server until they write to
+them, so a kernel's own cost is its USS, and PSS counts its share of the rest.
 
 ``ForkProvisioner`` is jupyter_client's ``LocalProvisioner`` with one change: it asks a fork
 server for the process instead of ``Popen``. Connection file, cwd, environment, interrupt and
