@@ -55,12 +55,12 @@ class Request:
 
     @classmethod
     def parse(cls, line: bytes) -> "Request":
-        # Messages name only what is wrong, never a value: they reach the fork server.
+        # Messages name only what is wrong, never a value: they reach the fork server's memory.
         try:
             data = json.loads(line.decode())
         except UnicodeDecodeError:
             raise BadRequest("the request is not UTF-8") from None
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:  # its message quotes none of the request
             raise BadRequest(f"the request is not JSON ({exc.msg} at character {exc.pos})") from None
         if not isinstance(data, dict):
             raise BadRequest("the request is not a JSON object")
