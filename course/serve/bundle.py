@@ -8,6 +8,7 @@
 
 Both are named by their content, so they are sent gzipped with ``Cache-Control: public,
 max-age=31536000, immutable``: a new version is a new URL. Any other digest is 404.
+The bundle carries the course's fixes to those files (course/serve/frontend_fixes.py).
 ``BundleResources`` (the odp template's preprocessor, ``conf.json``) gives the page the
 bundle's digest.
 """
@@ -25,6 +26,7 @@ from jupyter_server.utils import url_path_join
 from nbconvert.preprocessors import Preprocessor
 from tornado import web
 
+from course.serve import frontend_fixes
 from course.serve.widget_frontend import KNOWN, URL_PATH, asset, digest
 
 LOG = logging.getLogger(__name__)
@@ -70,8 +72,11 @@ def page_bundle(listing: Path = TEMPLATE / "bundle.txt") -> tuple[str, Asset]:
         if found is None:
             missing.append(entry)
             continue
+        data, problems = frontend_fixes.fixed(entry, found.read_bytes())
+        for problem in problems:
+            LOG.warning("ODP page bundle: a front-end fix did not apply: %s", problem)
         # Each file is a complete script; the newline and ';' keep one from running into the next.
-        parts.append(found.read_bytes().rstrip() + b"\n;\n")
+        parts.append(data.rstrip() + b"\n;\n")
     if missing:
         LOG.warning("ODP page bundle: %d listed files not found (loaded on demand): %s",
                     len(missing), ", ".join(missing[:5]))
