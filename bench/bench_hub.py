@@ -73,6 +73,12 @@ interactive 17.06 s after the spawn, PSS 155 MB. On the two stuck pages the kern
 control comm's `request_states` 3.3 and 4.5 s after it was asked (ipywidgets waits 4 s); on the
 eight others in about 0.02 s, each with a "No such comm: <control comm id>" line on stderr.
 
+2026-12-03 UTC, 13:44-13:51, after the page bundle's fix to ipywidgets' get_model
+(course/serve/frontend_fixes.py: the cause of the stuck pages), same command, load average 10.1
+at the report: **10 of 10 units interactive**; spawn 6.83 s median (hub's log; p95 9.42),
+interactive 21.10 s after the spawn (p95 21.98; odp serve 1.98 s), sign-in 10.10 s, PSS per
+learner 156 MB; hub, proxy, service and culler 4.8 CPU s over 40.6 s (12 % of one core).
+
 Each learner's page is traced: console lines, page errors, failed and refused requests, and
 each websocket's messages (type, size, comm method, stream text). The traces are written to a
 temporary folder named at the end of the report.
