@@ -1,7 +1,9 @@
 """Fixes to the third-party front-end files in the page bundle, applied as the bundle is built
 (course/serve/bundle.py). Each is an exact text replacement in one file of one version; where a
 file's text differs (another version), the file is bundled unchanged and the server logs that
-the fix did not apply (``tests/serve/test_frontend_fixes.py`` fails, so someone looks).
+the fix did not apply. ``tests/serve/test_frontend_fixes.py`` checks that each fix applies to
+the version it names, and, whatever version is installed, that a real page behaves as fixed: a
+new version that still has the fault fails it, so someone looks.
 
 The one fix, for ipywidgets 8.1.9's widget manager (``@jupyter-widgets/base-manager``,
 ``ManagerBase.get_model``), is the cause of unit pages that showed "Error displaying widget:
@@ -23,13 +25,16 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Fix:
-    entry: str   # the bundle.txt line of the file it changes
-    old: str     # text that must occur exactly once in that file
+    package: str   # the Python package that installs the file, and the version fixed
+    version: str
+    entry: str     # the bundle.txt line of the file it changes
+    old: str       # text that must occur exactly once in that file
     new: str
     why: str
 
 
 GET_MODEL = Fix(
+    package="jupyterlab_widgets", version="3.0.17",
     entry="labextensions/@jupyter-widgets/jupyterlab-manager/static/32.3281b05d23655ae8.js",
     old=('for(;Date.now()-o<2e3;){if(void 0!==(t=this._models[e]))return t;'
          'await new Promise(e=>setTimeout(e,100))}throw Error("widget model not found")'),
@@ -49,8 +54,8 @@ class FixDidNotApply(Exception):
 def apply(fix: Fix, text: str) -> str:
     count = text.count(fix.old)
     if count != 1:
-        raise FixDidNotApply(f"{fix.entry}: the text to fix occurs {count} times, not once "
-                             f"({fix.why}); bundled unchanged")
+        raise FixDidNotApply(f"{fix.entry}: the text to fix ({fix.package} {fix.version}) occurs "
+                             f"{count} times, not once ({fix.why}); bundled unchanged")
     return text.replace(fix.old, fix.new)
 
 

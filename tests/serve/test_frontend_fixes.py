@@ -13,6 +13,8 @@ is still an error."""
 
 from __future__ import annotations
 
+from importlib import metadata
+
 import pytest
 
 from course.serve import bundle, frontend_fixes
@@ -22,9 +24,11 @@ from tests.serve.running import course_copy
 UNIT = "/voila/render/sample-unit/sample-unit.ipynb"
 
 
-def test_every_fix_applies_to_the_installed_file_and_is_in_the_bundle():
+def test_every_fix_applies_to_the_version_it_names_and_is_in_the_bundle():
     _, page_bundle = bundle.page_bundle()
     for fix in frontend_fixes.FIXES:
+        if metadata.version(fix.package) != fix.version:
+            continue  # another version: the browser test below says whether it needs the fix
         found = bundle._find(fix.entry)
         assert found is not None, f"{fix.entry} is not installed: is bundle.txt out of date?"
         frontend_fixes.apply(fix, found.read_text(encoding="utf-8"))  # raises if not exactly once
