@@ -1,5 +1,5 @@
 """The page bundle's fix to ipywidgets' ``get_model`` (course/serve/frontend_fixes.py) applies to
-the installed files, and on a real unit page under `odp serve`, in Chromium, the widget manager
+the version it names, and on a real unit page under `odp serve`, in Chromium, the widget manager
 finds a model that arrives late in the two ways that left widgets showing "Error displaying
 widget: model not found" when several pages opened at once on a busy server:
 
