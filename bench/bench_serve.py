@@ -108,12 +108,14 @@ def measure(pool: int, learners: int, ten_browsers: bool) -> dict[str, float]:
     work = Path(tempfile.mkdtemp(prefix="odp-bench-serve-"))
     root = course_copy(work)
     args = ["--pool-size", str(pool), "--max-kernels", str(pool + 3 * learners + 5)]
-    env = {"ODP_DEMO_COHORT": "20", "ODP_POOL_REFILL_SECONDS": "10"}
+    # Plain requests' kernels are kept for the whole run (the join grace is longer than it), so
+    # every burst meets the same server: the pool plus those kernels.
+    env = {"ODP_DEMO_COHORT": "20", "ODP_POOL_REFILL_SECONDS": "10", "ODP_JOIN_GRACE_SECONDS": "3600"}
     out = {}
     with odp_serve(root, *args, env=env) as served:
         # A Chromium page's kernel is released when the page closes; a plain HTTP request's stays
-        # (no page ever connects to it) until it is culled. The pool is full again when the
-        # server holds the pool and those.
+        # (no page ever connects to it; see env). The pool is full again when the server holds
+        # the pool and those.
         def ready(kept: int) -> None:
             if pool and not wait_until(lambda: served.kernels() >= pool + kept, 400, every=1):
                 raise SystemExit(f"the pool of {pool} did not fill within 400 s "

@@ -121,6 +121,13 @@ class Settings(BaseSettings):
         default=60, ge=1,
         description="How often idle kernels are looked for.",
     )
+    join_grace_seconds: int = Field(
+        default=60, ge=5,
+        description="A page's kernel that no browser ever connected to (the page was fetched "
+        "by a bot, a prefetch, or a browser whose scripts failed) is shut down once idle this "
+        "long: longer than a slow browser takes to load a page and connect, so it cannot strand "
+        "kernels until the idle cull.",
+    )
 
     # -- many learners on one machine: `odp hub` (docs/hub.md) --------------------------------------
     hub_dir: Path = Field(

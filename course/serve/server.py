@@ -53,7 +53,8 @@ def voila_args(settings: Settings, folder: Path, pools: Pools | None = None) -> 
         f"--port={settings.port}",
         f"--Voila.ip={settings.host}",
         # The options every server of unit pages shares (a hub's too), then Voila's own.
-        *page_options(settings.max_kernels, settings.cull_idle_seconds, settings.cull_interval_seconds),
+        *page_options(settings.max_kernels, settings.cull_idle_seconds, settings.cull_interval_seconds,
+                      settings.join_grace_seconds),
         f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
         "--Voila.port_retries=0",  # the Host check names the port: never move to another
         "--IdentityProvider.cookie_options={'samesite': 'Lax', 'httponly': True}",

@@ -16,7 +16,8 @@ REAP_GRACE_SECONDS = 3  # a page whose websocket closed this long ago has gone (
 UNUSED_FRONT_END = ("@jupyter/nbgrader", "@jupyter-notebook/lab-extension")
 
 
-def page_options(max_kernels: int, cull_idle_seconds: int = 900, cull_interval_seconds: int = 60) -> list[str]:
+def page_options(max_kernels: int, cull_idle_seconds: int = 900, cull_interval_seconds: int = 60,
+                 join_grace_seconds: int = 60) -> list[str]:
     """Command-line options for any server that renders unit pages, Voila's app or a Jupyter
     server with Voila as an extension. Where the kernel manager class goes differs (Voila's
     ``multi_kernel_manager_class``, the server's ``kernel_manager_class``): the caller adds it."""
@@ -33,6 +34,8 @@ def page_options(max_kernels: int, cull_idle_seconds: int = 900, cull_interval_s
         f"--BoundedKernelManager.max_kernels={max_kernels}",
         # A page that has gone releases its kernel within seconds; idle ones are culled too.
         f"--BoundedKernelManager.reap_grace_seconds={REAP_GRACE_SECONDS}",
+        # A page no browser ever connected to (a bot, a prefetch) does not hold its kernel either.
+        f"--BoundedKernelManager.join_grace_seconds={join_grace_seconds}",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={cull_interval_seconds}",
     ]
