@@ -10,6 +10,9 @@ from __future__ import annotations
 
 KERNEL_MANAGER = "course.serve.kernels.BoundedKernelManager"
 PROVISIONER = "odp-fork"  # course.serve.provisioner.NAME: unit kernels forked, not started
+# nbclient waits this long, after a cell's reply, for the rest of its output (its widgets), then
+# drops what has not come and goes on: its default of 4 s left busy pages with widgets missing.
+IOPUB_SECONDS = 120
 REAP_GRACE_SECONDS = 3  # a page whose websocket closed this long ago has gone (not a reconnect)
 # JupyterLab extensions the course pages do not use: each is more JavaScript for every page to
 # fetch and run.
@@ -28,6 +31,8 @@ def page_options(max_kernels: int, cull_idle_seconds: int = 900, cull_interval_s
         "--VoilaConfiguration.allow_template_override=NO",
         f"--VoilaConfiguration.extension_denylist={list(UNUSED_FRONT_END)!r}",
         "--VoilaConfiguration.file_allowlist=['.*\\.(png|svg|css)']",
+        # A busy server reads a cell's widgets late; wait for them rather than drop them.
+        f"--VoilaExecutor.iopub_timeout={IOPUB_SECONDS}",
         # Unit kernels are forked from a server that has imported the course (provisioner.py).
         f"--KernelProvisionerFactory.default_provisioner_name={PROVISIONER}",
         # No more than max_kernels at once (Voila #617): a page beyond the bound gets HTTP 503.
