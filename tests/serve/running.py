@@ -1,5 +1,5 @@
 """Helpers for the tests that run `odp serve` (tests.browser.odp_serve): a fixture course to
-serve, HTTP GET (signed in) with the status, and polling."""
+serve, HTTP GET (signed in) with the status, the kernels it holds, and polling."""
 
 from __future__ import annotations
 
@@ -20,6 +20,11 @@ def get(url: str, timeout: float = 90, signed_in: bool = True) -> tuple[int, str
             return r.status, r.read().decode(errors="replace")
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode(errors="replace")
+
+
+def kernel_ids(served) -> set[str]:
+    """The ids of the kernels a running `odp serve` holds."""
+    return {k["id"] for k in served.live_kernels()}
 
 
 def wait_until(check, timeout: float, every: float = 0.5):

@@ -16,7 +16,7 @@ from tornado.websocket import websocket_connect
 
 from course.serve.signin import serve_token
 from tests.browser import AUTH_HEADER, odp_serve
-from tests.serve.running import course_copy, wait_until
+from tests.serve.running import course_copy, kernel_ids, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -46,10 +46,6 @@ def served(tmp_path_factory):
     with odp_serve(root, "--pool-size", "0", "--max-kernels", "6",
                    env={"ODP_DEMO_COHORT": "10"}) as s:
         yield s
-
-
-def kernel_ids(s) -> set[str]:
-    return {k["id"] for k in s.live_kernels()}
 
 
 def test_no_token_no_page_no_api_no_socket(served):

@@ -13,7 +13,7 @@ from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
 from tests.browser import AUTH_HEADER, odp_serve
-from tests.serve.running import course_copy, get, wait_until
+from tests.serve.running import course_copy, get, kernel_ids, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -29,10 +29,6 @@ def served(tmp_path_factory):
     with odp_serve(root, "--pool-size", "1", "--max-kernels", "4", env=env) as s:
         assert wait_until(lambda: len(kernel_ids(s)) == 1, 90), "the pool kernel did not start"
         yield s
-
-
-def kernel_ids(s) -> set[str]:
-    return {k["id"] for k in s.live_kernels()}
 
 
 def test_a_page_no_browser_connected_to_releases_its_kernel(served):
