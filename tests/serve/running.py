@@ -1,10 +1,14 @@
-"""Helpers for the tests that run `odp serve` (tests.browser.odp_serve): a fixture course to
-serve, HTTP GET (signed in) with the status, the kernels it holds, and polling."""
+"""Helpers for the tests that run `odp serve` (tests.browser.odp_serve) or a learner's Jupyter
+server as a hub starts it: a fixture course to serve, HTTP GET (signed in) with the status, the
+kernels a server holds, and polling."""
 
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import time
+from contextlib import contextmanager
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -36,6 +40,34 @@ def wait_until(check, timeout: float, every: float = 0.5):
             return value
         time.sleep(every)
     return None
+
+
+@contextmanager
+def jupyter_server(tmp_path, *options: str):
+    """`jupyter server` over a learner's folder with ``options``, signed in by token:
+    (the process, its address, the token, the folder it serves)."""
+    from course.config import Settings
+    from course.content import require_course
+    from course.serve.server import prepare, voila_env
+    from tests.browser import free_port, stop, wait_until_serving
+
+    root = course_copy(tmp_path)
+    settings = Settings(content_root=root, demo_cohort=5, pool_size=0)
+    folder, _ = prepare(settings, require_course(root))
+    port = free_port()
+    env = voila_env(settings)
+    token = env.pop("ODP_SERVE_TOKEN")
+    env.update(PATH=f"{Path(sys.executable).parent}:{env['PATH']}", JUPYTER_TOKEN=token)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--allow-root",
+         f"--ServerApp.root_dir={folder}", *options],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(base + "/login", proc)
+        yield proc, base, token, folder
+    finally:
+        stop(proc)
 
 
 def course_copy(dest: Path) -> Path:

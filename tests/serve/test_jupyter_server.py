@@ -11,8 +11,6 @@ server` with Voila as a server extension (no Voila pools there).
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
-import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -21,44 +19,18 @@ from pathlib import Path
 import psutil
 import pytest
 
-from course.config import Settings
-from course.content import require_course
 from course.hub.spawn import server_args, write_server_config
-from course.serve.server import prepare, voila_env
-from tests.browser import AUTH_HEADER, chromium, free_port, stop, wait_for_widgets, wait_until_serving
-from tests.serve.running import course_copy, get, wait_until
+from tests.browser import AUTH_HEADER, chromium, wait_for_widgets
+from tests.serve.running import get, jupyter_server, wait_until
 
 pytestmark = pytest.mark.slow
 
 UNIT = "/voila/render/sample-unit/sample-unit.ipynb"
 
 
-@contextmanager
-def jupyter_server(tmp_path, *options: str):
-    """`jupyter server` over a learner's folder with ``options``, signed in by token:
-    (the process, its address, the token)."""
-    root = course_copy(tmp_path)
-    settings = Settings(content_root=root, demo_cohort=5, pool_size=0)
-    folder, _ = prepare(settings, require_course(root))
-    port = free_port()
-    env = voila_env(settings)
-    token = env.pop("ODP_SERVE_TOKEN")
-    env.update(PATH=f"{Path(sys.executable).parent}:{env['PATH']}", JUPYTER_TOKEN=token)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--allow-root",
-         f"--ServerApp.root_dir={folder}", *options],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(base + "/login", proc)
-        yield proc, base, token
-    finally:
-        stop(proc)
-
-
 def test_a_jupyter_server_with_voila_forks_unit_kernels(tmp_path):
     with jupyter_server(tmp_path, "--KernelProvisionerFactory.default_provisioner_name=odp-fork",
-                        "--VoilaConfiguration.template=odp") as (proc, base, _):
+                        "--VoilaConfiguration.template=odp") as (proc, base, _, _):
         status, page = get(base + UNIT, timeout=120)
         assert status == 200 and "application/vnd.jupyter.widget-view+json" in page
         kernels = [c for c in psutil.Process(proc.pid).children(recursive=True)
@@ -74,7 +46,7 @@ def learner_server(tmp_path):
     """A Jupyter server started as `odp hub` starts a learner's: (its address, the token)."""
     config = tmp_path / "learner_server_config.py"
     write_server_config(config, staff=False)
-    with jupyter_server(tmp_path, *server_args(staff=False, config=config)) as (_, base, token):
+    with jupyter_server(tmp_path, *server_args(staff=False, config=config)) as (_, base, token, _):
         yield base, token
 
 
