@@ -53,6 +53,9 @@ def server_args(staff: bool, config: Path, max_kernels: int = MAX_KERNELS) -> li
     return [
         *page_options(max_kernels),
         f"--ServerApp.kernel_manager_class={KERNEL_MANAGER}",
+        # Nobody installs lab extensions into the course's environment from a browser; the PyPI
+        # manager would also build an HTTP client at every server's start (~0.08 CPU-s).
+        "--LabApp.extension_manager=readonly",
         f"--config={config}",
     ]
 

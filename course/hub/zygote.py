@@ -98,6 +98,27 @@ def native_threads() -> int:
     return len(os.listdir("/proc/self/task"))
 
 
+def build_page_files(runtime: Path) -> None:
+    """Build the unit pages' front-end files (``course.serve.bundle``: the 4.8 MB page bundle,
+    gzipped, and the widgets' files) once, here, so every server shares them; each server
+    built them at its start (~0.2 CPU-s, and 6 MB of its own). They are found as a server finds
+    them: its ``JUPYTER_PATH`` (``course.hub.spawn.SHARE``), and no one's own data folder."""
+    from course.hub.spawn import SHARE
+    from course.serve import bundle
+
+    saved = {name: os.environ.get(name) for name in ("JUPYTER_PATH", "JUPYTER_DATA_DIR")}
+    os.environ.update(JUPYTER_PATH=str(SHARE), JUPYTER_DATA_DIR=str(runtime / "no-data-folder"))
+    try:
+        bundle.page_bundle()
+        bundle.widget_assets()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def main() -> None:
     path, parent = Path(sys.argv[1]), int(sys.argv[2])
     _prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM))
@@ -110,6 +131,7 @@ def main() -> None:
     path.parent.joinpath("matplotlib").mkdir(mode=0o700, exist_ok=True)
     for name in PRELOAD:
         importlib.import_module(name)
+    build_page_files(path.parent)
     if native_threads() != 1:
         sys.exit(f"the zygote has {native_threads()} threads after its imports: it will not fork")
     gc.collect()

@@ -247,3 +247,22 @@ def test_the_zygote_keeps_no_request_so_no_later_server_holds_an_earlier_ones_to
     assert "not in" in refused(path, request)
     assert not in_memory_of(proc.pid, token.encode())
 
+
+
+def test_the_zygote_builds_the_page_files_a_server_would_build(tmp_path):
+    """Servers forked from the zygote use its page bundle rather than build their own, so it
+    must be the one a server would build from its own environment (``server_environment``)."""
+    from course.hub.spawn import server_environment
+
+    show = "from course.serve.bundle import page_bundle, widget_assets; print(page_bundle()[0], sorted(widget_assets()))"
+    home = tmp_path / "home"
+    home.mkdir()
+    server = subprocess.run([sys.executable, "-c", show], capture_output=True, text=True, check=True, cwd=home,
+                            env={**server_environment("http://127.0.0.1:9"), "HOME": str(home)}).stdout
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    built = subprocess.run(
+        [sys.executable, "-I", "-c", "import sys; from pathlib import Path; from course.hub.zygote import "
+         f"build_page_files; build_page_files(Path(sys.argv[1])); {show}", str(runtime)],
+        capture_output=True, text=True, check=True, cwd=runtime, env=zygotes.environment(runtime)).stdout
+    assert built == server and len(built.split()[0]) == 64
