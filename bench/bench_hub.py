@@ -51,6 +51,15 @@ serve 3.45 s: 20.6x), sign-in 22.93 s, PSS per learner 252 MB median, 256 max (o
 hub, proxy, service, culler 10.9 CPU s. Failed: one learner's forked kernel died before
 replying to kernel_info (hub log), and her Voila page never finished.
 
+2026-12-03 UTC, 18:13-18:20, `--learners 10 --baseline-runs 1 --spawners zygote`, after the
+iopub_timeout fix and the zygote-built page bundle (load average 0.8 at the report): 9 of 10
+interactive; spawn (hub's log) 10.15 s median, 12.22 p95 (all 10 forked from the zygote, every
+server ready within 18:14:59-18:15:01 whatever its fork time); interactive after the spawn
+33.72 s; sign-in 21.42 s (10.10 s the run before: this run was slower before any spawn); PSS
+143 MB per learner; hub, proxy, service and culler 12 % of one core. The failure: her forked
+kernel "died before replying to kernel_info" (hub log) and Voila's page then said "still
+executing" for 5 min with no error shown: the same fault as 2026-12-01's run 1, still open.
+
 2026-12-02 UTC, `--learners 10 --baseline-runs 1`, once `--spawners zygote` and once
 `--spawners popen` (load average 1.4-1.9, then 3.7-5.5): spawn (hub's log) 5.48 s median, 5.49
 p95 forked from the zygote against 27.37 s and 30.58 s with Popen; interactive after the spawn
