@@ -14,8 +14,8 @@ cache after the first) records, in ms from navigation:
 Medians of ``--visits`` visits, 6 s apart so the pool has refilled. Named baseline: the first
 run, 2026-12-03 UTC, load average 1-2: html end ~0.4 s, DOM ready ~1.2 s, cells shown ~1.4 s,
 socket open ~1.6 s, interactive ~1.8 s. A plain HTTP GET of the same page takes ~0.2 s, so
-most of the time is the browser running JupyterLab's and Voila's JavaScript (a CPU profile of
-a visit: ~0.4-0.5 s of it inside webpack's require, compiling and running the bundle's modules).
+most of the time is the browser running JupyterLab's and Voila's JavaScript (one CDP CPU
+profile of a visit, not a bench: ~0.4-0.5 s of it inside webpack's require).
 
     .venv/bin/python bench/bench_page_phases.py [--visits 7]
 """
